@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let optimized: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"])]
+
+let package = Package(
+    name: "dlt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "dlt", targets: ["dlt"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .target(name: "DLTCore", dependencies: ["CBLAS"], swiftSettings: optimized),
+        .target(name: "DLTNN", dependencies: ["DLTCore"], swiftSettings: optimized),
+        .target(name: "DLTOptim", dependencies: ["DLTCore"], swiftSettings: optimized),
+        .target(name: "DLTConfig", dependencies: ["Yams"]),
+        .target(name: "DLTData", dependencies: ["CZlib", "CPNG"], swiftSettings: optimized),
+        .target(name: "DLTFormats", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        .target(name: "DLTTrain", dependencies: ["DLTCore", "DLTNN", "DLTOptim", "DLTConfig", "DLTData", "DLTFormats"],
+                swiftSettings: optimized),
+        .executableTarget(name: "dlt", dependencies: [
+            "DLTTrain", "DLTConfig", "DLTData", "DLTFormats",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "DLTCoreTests", dependencies: ["DLTCore"]),
+        .testTarget(name: "DLTNNTests", dependencies: ["DLTNN", "DLTCore"]),
+        .testTarget(name: "DLTOptimTests", dependencies: ["DLTOptim", "DLTCore"]),
+        .testTarget(name: "DLTConfigTests", dependencies: ["DLTConfig"]),
+        .testTarget(name: "DLTDataTests", dependencies: ["DLTData"]),
+        .testTarget(name: "DLTFormatsTests", dependencies: ["DLTFormats"]),
+        .testTarget(name: "DLTTrainTests", dependencies: ["DLTTrain"]),
+        .testTarget(name: "CLITests", dependencies: ["dlt"]),
+    ],
+    swiftLanguageModes: [.v5]
+)

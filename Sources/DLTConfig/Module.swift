@@ -1,0 +1,1 @@
+// Module DLTConfig: see docs/engine.md and ARCHITECTURE for its role.

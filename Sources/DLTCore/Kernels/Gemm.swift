@@ -1,0 +1,28 @@
+import CBLAS
+
+/// The one door to BLAS: every matrix product in dlt goes through `Gemm.multiply`.
+/// Row-major, C = alpha * op(A) * op(B) + beta * C, with op(A) m x k, op(B) k x n, C m x n.
+public enum Gemm {
+    @inline(__always)
+    public static func multiply(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        if m == 0 || n == 0 { return }
+        cblas_sgemm(CblasRowMajor,
+                    transposeA ? CblasTrans : CblasNoTrans,
+                    transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(m), Int32(n), Int32(k), alpha,
+                    a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// OpenBLAS's own thread count. dlt keeps it at 1 and splits the batch itself:
+    /// OpenBLAS's threads lose on the small matrices of a per-thread batch slice.
+    public static func setLibraryThreads(_ count: Int) {
+        openblas_set_num_threads(Int32(count))
+    }
+}

@@ -1,0 +1,122 @@
+/// The geometry of a 2-D convolution or pooling window over one (C, H, W) image.
+/// Padding may be asymmetric (TensorFlow's "same" puts the odd pixel at the bottom/right).
+public struct WindowGeometry: Equatable, Sendable {
+    public let channels, height, width: Int
+    public let kernelH, kernelW: Int
+    public let strideH, strideW: Int
+    public let padTop, padLeft, padBottom, padRight: Int
+    public let dilationH, dilationW: Int
+    public let outH, outW: Int
+
+    public init(channels: Int, height: Int, width: Int, kernelH: Int, kernelW: Int,
+                strideH: Int, strideW: Int, padTop: Int, padLeft: Int, padBottom: Int, padRight: Int,
+                dilationH: Int = 1, dilationW: Int = 1) throws {
+        guard kernelH > 0, kernelW > 0 else { throw EngineError("kernel \(kernelH)x\(kernelW) must be positive") }
+        guard strideH > 0, strideW > 0 else { throw EngineError("stride \(strideH)x\(strideW) must be positive") }
+        guard dilationH > 0, dilationW > 0 else { throw EngineError("dilation \(dilationH)x\(dilationW) must be positive") }
+        guard padTop >= 0, padLeft >= 0, padBottom >= 0, padRight >= 0 else { throw EngineError("padding must not be negative") }
+        let effectiveH = dilationH * (kernelH - 1) + 1, effectiveW = dilationW * (kernelW - 1) + 1
+        let paddedH = height + padTop + padBottom, paddedW = width + padLeft + padRight
+        guard effectiveH <= paddedH, effectiveW <= paddedW else {
+            throw EngineError("window \(effectiveH)x\(effectiveW) is larger than the padded input \(paddedH)x\(paddedW)")
+        }
+        self.channels = channels; self.height = height; self.width = width
+        self.kernelH = kernelH; self.kernelW = kernelW
+        self.strideH = strideH; self.strideW = strideW
+        self.padTop = padTop; self.padLeft = padLeft; self.padBottom = padBottom; self.padRight = padRight
+        self.dilationH = dilationH; self.dilationW = dilationW
+        self.outH = (paddedH - effectiveH) / strideH + 1
+        self.outW = (paddedW - effectiveW) / strideW + 1
+    }
+
+    /// TensorFlow's "same" padding along one axis: output ceil(size/stride), the odd pixel after.
+    public static func samePadding(size: Int, kernel: Int, stride: Int, dilation: Int) -> (before: Int, after: Int) {
+        let out = (size + stride - 1) / stride
+        let total = max((out - 1) * stride + dilation * (kernel - 1) + 1 - size, 0)
+        return (total / 2, total - total / 2)
+    }
+
+    public var kernelArea: Int { kernelH * kernelW }
+    public var outArea: Int { outH * outW }
+    public var inArea: Int { height * width }
+    /// Rows of the column matrix: C * kh * kw.
+    public var columnRows: Int { channels * kernelH * kernelW }
+}
+
+/// im2col and col2im (Caffe's layout): the column matrix of one image has C*kh*kw rows and
+/// outH*outW columns; row (c, ki, kj) column (oh, ow) holds image[c, oh*sh - pt + ki*dh, ow*sw - pl + kj*dw]
+/// or 0 outside. Rows are `ldc` apart so several images can sit side by side in one matrix.
+public enum Im2Col {
+    /// image (C, H, W) -> columns (C*kh*kw, outH*outW) at stride ldc.
+    public static func imageToColumns(_ image: UnsafePointer<Float>, _ g: WindowGeometry,
+                                      columns: UnsafeMutablePointer<Float>, ldc: Int) {
+        var row = 0
+        for c in 0..<g.channels {
+            let plane = image + c * g.inArea
+            for ki in 0..<g.kernelH {
+                for kj in 0..<g.kernelW {
+                    let dst = columns + row * ldc
+                    let rowOffset = ki * g.dilationH - g.padTop
+                    let colOffset = kj * g.dilationW - g.padLeft
+                    // Output columns whose input column lies inside the image: ow in [owStart, owEnd).
+                    let owStart = clampedCeilDiv(-colOffset, g.strideW, g.outW)
+                    let owEnd = clampedCeilDiv(g.width - colOffset, g.strideW, g.outW)
+                    for oh in 0..<g.outH {
+                        let ih = oh * g.strideH + rowOffset
+                        let out = dst + oh * g.outW
+                        if ih < 0 || ih >= g.height || owStart >= owEnd {
+                            out.update(repeating: 0, count: g.outW)
+                            continue
+                        }
+                        if owStart > 0 { out.update(repeating: 0, count: owStart) }
+                        let src = plane + ih * g.width + colOffset
+                        if g.strideW == 1 {
+                            (out + owStart).update(from: src + owStart, count: owEnd - owStart)
+                        } else {
+                            var ow = owStart
+                            while ow < owEnd { out[ow] = src[ow * g.strideW]; ow += 1 }
+                        }
+                        if owEnd < g.outW { (out + owEnd).update(repeating: 0, count: g.outW - owEnd) }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// columns (C*kh*kw, outH*outW) at stride ldc -> image (C, H, W), adding into `image`.
+    public static func columnsToImage(_ columns: UnsafePointer<Float>, ldc: Int, _ g: WindowGeometry,
+                                      image: UnsafeMutablePointer<Float>) {
+        var row = 0
+        for c in 0..<g.channels {
+            let plane = image + c * g.inArea
+            for ki in 0..<g.kernelH {
+                for kj in 0..<g.kernelW {
+                    let src = columns + row * ldc
+                    let rowOffset = ki * g.dilationH - g.padTop
+                    let colOffset = kj * g.dilationW - g.padLeft
+                    let owStart = clampedCeilDiv(-colOffset, g.strideW, g.outW)
+                    let owEnd = clampedCeilDiv(g.width - colOffset, g.strideW, g.outW)
+                    if owStart < owEnd {
+                        for oh in 0..<g.outH {
+                            let ih = oh * g.strideH + rowOffset
+                            if ih < 0 || ih >= g.height { continue }
+                            let dst = plane + ih * g.width + colOffset
+                            let col = src + oh * g.outW
+                            var ow = owStart
+                            while ow < owEnd { dst[ow * g.strideW] += col[ow]; ow += 1 }
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// The smallest ow >= 0 with ow * stride >= value, clamped to [0, limit].
+    @inline(__always)
+    private static func clampedCeilDiv(_ value: Int, _ stride: Int, _ limit: Int) -> Int {
+        if value <= 0 { return 0 }
+        return min((value + stride - 1) / stride, limit)
+    }
+}

@@ -1,0 +1,1 @@
+// Module DLTData: see docs/engine.md and ARCHITECTURE for its role.

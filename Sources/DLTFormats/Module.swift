@@ -1,0 +1,1 @@
+// Module DLTFormats: see docs/engine.md and ARCHITECTURE for its role.

@@ -1,0 +1,105 @@
+import DLTCore
+
+/// Fully connected layer: y = act(x W^T + b), PyTorch's nn.Linear layout (weight [out, in]).
+/// x (N, in) -> y (N, out). Bias and activation are fused into the pass over the gemm output.
+public final class Dense: InitializableLayer {
+    public let name: String
+    public var typeName: String { "dense" }
+    public let units: Int
+    public let useBias: Bool
+    /// Settable so the graph can move a final softmax/sigmoid into the fused loss.
+    public var activation: Activation
+    public let weightInit: Initializer
+    public private(set) var inputFeatures = 0
+    public private(set) var weight: Parameter!
+    public private(set) var bias: Parameter?
+    /// Pre-activation values, kept only for activations whose derivative needs them (GELU).
+    private let preActivation = Tensor(shape: [0])
+    /// dL/dz after the activation's derivative: (N, out).
+    private let gradZ = Tensor(shape: [0])
+
+    public init(name: String, units: Int, activation: Activation = .identity, useBias: Bool = true,
+                weightInit: Initializer = .glorotUniform) {
+        self.name = name; self.units = units; self.activation = activation
+        self.useBias = useBias; self.weightInit = weightInit
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+    public var parameterInits: [ParameterInit] {
+        [ParameterInit(weight, weightInit, fanIn: inputFeatures, fanOut: units)]
+            + (bias.map { [ParameterInit($0, .zeros, fanIn: inputFeatures, fanOut: units)] } ?? [])
+    }
+
+    public func build(inputShapes: [Shape]) throws -> Shape {
+        try expectInputs(inputShapes, count: 1)
+        guard units > 0 else { throw EngineError("layer '\(name)' (dense): units must be positive, got \(units)") }
+        try expectRank(inputShapes[0], 1, what: "a vector (add a flatten layer before it)")
+        inputFeatures = inputShapes[0][0]
+        weight = Parameter(name: "weight", shape: [units, inputFeatures])
+        bias = useBias ? Parameter(name: "bias", shape: [units]) : nil
+        return [units]
+    }
+
+    public var flopsPerSample: Int { 2 * inputFeatures * units }
+
+    public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
+        let x = inputs[0]
+        let n = x.shape[0], inF = inputFeatures, outF = units
+        let w = weight.value.pointer, b = bias?.value.pointer
+        let keepInput = activation.needsInput
+        if keepInput { preActivation.resize(to: output.shape) }
+        let act = activation
+        context.split.forEachSlice(of: n) { _, rows in
+            let y = output.pointer + rows.lowerBound * outF
+            Gemm.multiply(transposeB: true, m: rows.count, n: outF, k: inF,
+                          a: x.pointer + rows.lowerBound * inF, lda: inF, b: w, ldb: inF,
+                          c: y, ldc: outF)
+            if let b {
+                for r in 0..<rows.count {
+                    let row = y + r * outF
+                    for j in 0..<outF { row[j] += b[j] }
+                }
+            }
+            if keepInput { (self.preActivation.pointer + rows.lowerBound * outF).update(from: y, count: rows.count * outF) }
+            act.apply(y, count: rows.count * outF, channels: outF, inner: 1)
+        }
+    }
+
+    public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
+                         inputGradients: [Tensor?], context: LayerContext) {
+        let x = inputs[0]
+        let n = x.shape[0], inF = inputFeatures, outF = units
+        gradZ.resize(to: output.shape)
+        let gz = gradZ.pointer
+        gz.update(from: outputGradient.pointer, count: n * outF)
+        let act = activation
+        let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer) : nil
+        context.split.forEachSlice(of: n) { _, rows in
+            let offset = rows.lowerBound * outF
+            act.backward(output: output.pointer + offset, input: pre.map { $0 + offset },
+                         gradient: gz + offset, count: rows.count * outF, channels: outF, inner: 1)
+        }
+        // dW[out, in] += dZ^T (out x N) . X (N x in): split over output rows, so no reduction.
+        let dw = weight.gradient.pointer
+        context.split.parallelRanges(outF, minimumPerSlice: 8) { _, rows in
+            Gemm.multiply(transposeA: true, m: rows.count, n: inF, k: n,
+                          a: gz + rows.lowerBound, lda: outF, b: x.pointer, ldb: inF,
+                          beta: 1, c: dw + rows.lowerBound * inF, ldc: inF)
+            if let db = self.bias?.gradient.pointer {
+                for j in rows {
+                    var s: Float = 0
+                    for i in 0..<n { s += gz[i * outF + j] }
+                    db[j] += s
+                }
+            }
+        }
+        if let dx = inputGradients[0] {
+            let w = weight.value.pointer
+            context.split.forEachSlice(of: n) { _, rows in
+                Gemm.multiply(m: rows.count, n: inF, k: outF,
+                              a: gz + rows.lowerBound * outF, lda: outF, b: w, ldb: inF,
+                              c: dx.pointer + rows.lowerBound * inF, ldc: inF)
+            }
+        }
+    }
+}

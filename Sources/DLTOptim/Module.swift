@@ -1,0 +1,1 @@
+// Module DLTOptim: see docs/engine.md and ARCHITECTURE for its role.

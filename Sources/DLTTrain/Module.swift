@@ -1,0 +1,1 @@
+// Module DLTTrain: see docs/engine.md and ARCHITECTURE for its role.
