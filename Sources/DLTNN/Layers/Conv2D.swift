@@ -1,0 +1,188 @@
+import DLTCore
+
+/// 2-D convolution, PyTorch's nn.Conv2d layout (weight [F, C, kh, kw], bias [F]).
+/// x (N, C, H, W) -> y (N, F, OH, OW).
+///
+/// Each thread takes a contiguous slice of n images, unfolds them side by side into one column
+/// matrix (C*kh*kw, n*OH*OW) and runs a single sgemm W (F, CKK) x columns -> (F, n*P); one pass then
+/// scatters that into NCHW with the bias and activation fused. The column matrix is kept for
+/// backward (dW needs it) and then reused in place for dColumns.
+public final class Conv2D: InitializableLayer {
+    public let name: String
+    public var typeName: String { "conv2d" }
+    public let filters: Int
+    public let kernel: (Int, Int)
+    public let stride: (Int, Int)
+    public let padding: Padding
+    public let dilation: (Int, Int)
+    public var activation: Activation
+    public let useBias: Bool
+    public let weightInit: Initializer
+    public private(set) var geometry: WindowGeometry!
+    public private(set) var weight: Parameter!
+    public private(set) var bias: Parameter?
+
+    /// (N, CKK, P) as per-slice blocks (CKK, n*P); holds dColumns during backward.
+    private let columns = Tensor(shape: [0])
+    /// (N, F, P) as per-slice blocks (F, n*P): the gemm output, and dZ in the same layout in backward.
+    private let gemmMatrix = Tensor(shape: [0])
+    /// Pre-activation output, kept only for GELU.
+    private let preActivation = Tensor(shape: [0])
+    /// Per-thread dW and db when more than one slice runs, summed in slice order (deterministic).
+    private var gradientPartials: [Tensor] = []
+
+    public init(name: String, filters: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
+                padding: Padding = .valid, dilation: (Int, Int) = (1, 1), activation: Activation = .identity,
+                useBias: Bool = true, weightInit: Initializer = .glorotUniform) {
+        self.name = name; self.filters = filters; self.kernel = kernel; self.stride = stride
+        self.padding = padding; self.dilation = dilation; self.activation = activation
+        self.useBias = useBias; self.weightInit = weightInit
+    }
+
+    public var parameters: [Parameter] { [weight] + (bias.map { [$0] } ?? []) }
+    public var parameterInits: [ParameterInit] {
+        let area = kernel.0 * kernel.1
+        let fanIn = geometry.channels * area, fanOut = filters * area
+        return [ParameterInit(weight, weightInit, fanIn: fanIn, fanOut: fanOut)]
+            + (bias.map { [ParameterInit($0, .zeros, fanIn: fanIn, fanOut: fanOut)] } ?? [])
+    }
+
+    public func build(inputShapes: [Shape]) throws -> Shape {
+        try expectInputs(inputShapes, count: 1)
+        guard filters > 0 else { throw EngineError("layer '\(name)' (conv2d): filters must be positive, got \(filters)") }
+        try expectRank(inputShapes[0], 3, what: "an image (C, H, W)")
+        let s = inputShapes[0]
+        geometry = try padding.geometry(layer: name, channels: s[0], height: s[1], width: s[2],
+                                        kernel: kernel, stride: stride, dilation: dilation)
+        weight = Parameter(name: "weight", shape: [filters, s[0], kernel.0, kernel.1])
+        bias = useBias ? Parameter(name: "bias", shape: [filters]) : nil
+        return [filters, geometry.outH, geometry.outW]
+    }
+
+    public var flopsPerSample: Int { 2 * filters * geometry.columnRows * geometry.outArea }
+
+    public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
+        let x = inputs[0]
+        let g = geometry!
+        let n = x.shape[0], ckk = g.columnRows, p = g.outArea, f = filters, inSize = g.channels * g.inArea
+        columns.resize(to: [n, ckk, p])
+        gemmMatrix.resize(to: [n, f, p])
+        let keepInput = activation.needsInput
+        if keepInput { preActivation.resize(to: output.shape) }
+        let w = weight.value.pointer, b = bias?.value.pointer
+        let act = activation
+        context.split.forEachSlice(of: n) { _, images in
+            let count = images.count, start = images.lowerBound
+            let cols = columns.pointer + start * ckk * p
+            let ldc = count * p
+            for i in 0..<count {
+                Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
+            }
+            let result = gemmMatrix.pointer + start * f * p
+            Gemm.multiply(m: f, n: ldc, k: ckk, a: w, lda: ckk, b: cols, ldb: ldc, c: result, ldc: ldc)
+            // (F, n*P) -> (n, F, P) with bias.
+            for i in 0..<count {
+                let y = output.pointer + (start + i) * f * p
+                for c in 0..<f {
+                    let src = result + c * ldc + i * p, dst = y + c * p
+                    let bc = b?[c] ?? 0
+                    for j in 0..<p { dst[j] = src[j] + bc }
+                }
+            }
+            let y = output.pointer + start * f * p
+            if keepInput { (self.preActivation.pointer + start * f * p).update(from: y, count: count * f * p) }
+            act.apply(y, count: count * f * p, channels: f, inner: p)
+        }
+    }
+
+    public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
+                         inputGradients: [Tensor?], context: LayerContext) {
+        let x = inputs[0]
+        let g = geometry!
+        let n = x.shape[0], ckk = g.columnRows, p = g.outArea, f = filters, inSize = g.channels * g.inArea
+        let slices = context.split.slices(for: n)
+        let weightCount = f * ckk
+        if slices > 1 {
+            while gradientPartials.count < slices { gradientPartials.append(Tensor(shape: [weightCount + f])) }
+        }
+        let w = weight.value.pointer
+        let act = activation
+        let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer) : nil
+        let dx = inputGradients[0]
+        context.split.forEachSlice(of: n) { slice, images in
+            let count = images.count, start = images.lowerBound
+            let ldc = count * p
+            let dz = gemmMatrix.pointer + start * f * p
+            let cols = columns.pointer + start * ckk * p
+            // dZ = dY * act'(.) in NCHW, transposed into (F, n*P) for the gemms.
+            let gy = outputGradient.pointer + start * f * p
+            let y = output.pointer + start * f * p
+            for i in 0..<count {
+                for c in 0..<f {
+                    (dz + c * ldc + i * p).update(from: gy + (i * f + c) * p, count: p)
+                }
+            }
+            if act != .identity {
+                // Activation derivative in NCHW order, applied on a transposed view: do it per (image, channel) row.
+                for i in 0..<count {
+                    for c in 0..<f {
+                        let off = (i * f + c) * p
+                        let row = dz + c * ldc + i * p
+                        if act == .softmax {
+                            continue
+                        }
+                        act.backward(output: y + off, input: pre.map { $0 + off }, gradient: row, count: p, channels: 1, inner: 1)
+                    }
+                }
+                if act == .softmax { self.softmaxBackward(dz: dz, y: y, gy: gy, count: count, ldc: ldc) }
+            }
+            let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, beta: Float
+            if slices == 1 {
+                dw = weight.gradient.pointer; db = bias?.gradient.pointer; beta = 1
+            } else {
+                dw = gradientPartials[slice].pointer; db = bias == nil ? nil : dw + weightCount; beta = 0
+            }
+            Gemm.multiply(transposeB: true, m: f, n: ckk, k: ldc, a: dz, lda: ldc, b: cols, ldb: ldc,
+                          beta: beta, c: dw, ldc: ckk)
+            if let db {
+                for c in 0..<f {
+                    let row = dz + c * ldc
+                    var s: Float = 0
+                    for j in 0..<ldc { s += row[j] }
+                    db[c] = beta == 0 ? s : db[c] + s
+                }
+            }
+            if let dx {
+                // dColumns = W^T (CKK, F) . dZ (F, n*P), written over the columns (no longer needed).
+                Gemm.multiply(transposeA: true, m: ckk, n: ldc, k: f, a: w, lda: ckk, b: dz, ldb: ldc,
+                              c: cols, ldc: ldc)
+                let dxs = dx.pointer + start * inSize
+                dxs.update(repeating: 0, count: count * inSize)
+                for i in 0..<count {
+                    Im2Col.columnsToImage(cols + i * p, ldc: ldc, g, image: dxs + i * inSize)
+                }
+            }
+        }
+        if slices > 1 {
+            let dw = weight.gradient.pointer, db = bias?.gradient.pointer
+            for s in 0..<slices {
+                let partial = gradientPartials[s].pointer
+                for i in 0..<weightCount { dw[i] += partial[i] }
+                if let db { for c in 0..<f { db[c] += partial[weightCount + c] } }
+            }
+        }
+    }
+
+    /// Softmax over channels: dz[c] = y[c] * (gy[c] - sum_k gy[k] y[k]) at each (image, position).
+    private func softmaxBackward(dz: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gy: UnsafePointer<Float>,
+                                 count: Int, ldc: Int) {
+        let f = filters, p = geometry.outArea
+        for i in 0..<count {
+            for j in 0..<p {
+                var dot: Float = 0
+                for c in 0..<f { let k = (i * f + c) * p + j; dot += gy[k] * y[k] }
+                for c in 0..<f { let k = (i * f + c) * p + j; dz[c * ldc + i * p + j] = y[k] * (gy[k] - dot) }
+            }
+        }
+    }
+}
