@@ -1,1 +1,0 @@
-// Module DLTData: see docs/engine.md and ARCHITECTURE for its role.
