@@ -1,0 +1,45 @@
+import DLTCore
+
+/// What a batch is scored against: integer class labels (one per sample, or one per position for
+/// dense outputs) or float values laid out like the predictions.
+public enum LossTarget {
+    case classes(UnsafeBufferPointer<Int32>)
+    case values(UnsafeBufferPointer<Float>)
+}
+
+/// A training objective. Losses that follow a softmax or sigmoid take the LOGITS: the graph moves
+/// the model's final softmax/sigmoid into the loss, so that the log of a probability is never
+/// formed from a rounded probability (PyTorch's CrossEntropyLoss and BCEWithLogitsLoss).
+public protocol Loss: AnyObject {
+    /// The config name: cross_entropy | binary_cross_entropy | mse.
+    var name: String { get }
+
+    /// predictions (N, ...): returns the batch-mean loss (PyTorch's reduction='mean'). When
+    /// `gradient` is given (same shape as `predictions`) it is overwritten with
+    /// dLoss/dPredictions, already divided by the number of terms in the mean.
+    /// Throws an `EngineError` when the target does not fit the predictions.
+    func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float
+}
+
+/// The loss names a config may use, in the order the docs list them.
+public let lossNames = ["cross_entropy", "binary_cross_entropy", "mse"]
+
+/// The loss for a config name; throws naming the accepted ones.
+public func makeLoss(named name: String) throws -> any Loss {
+    switch name {
+    case "cross_entropy": return SoftmaxCrossEntropy()
+    case "binary_cross_entropy": return BinaryCrossEntropy()
+    case "mse": return MeanSquaredError()
+    default:
+        throw EngineError("unknown loss '\(name)': use one of \(lossNames.joined(separator: ", "))")
+    }
+}
+
+extension Loss {
+    /// Checks that `gradient`, when given, has the predictions' element count.
+    func checkGradient(_ gradient: Tensor?, fits predictions: Tensor) throws {
+        if let gradient, gradient.count != predictions.count {
+            throw EngineError("\(name): gradient buffer \(gradient.shape) does not match predictions \(predictions.shape)")
+        }
+    }
+}

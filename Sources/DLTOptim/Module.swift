@@ -1,1 +1,0 @@
-// Module DLTOptim: see docs/engine.md and ARCHITECTURE for its role.
