@@ -1,0 +1,44 @@
+import DLTCore
+
+/// Element-wise sum of two or more inputs of the same shape (Keras' Add, a residual join).
+/// x_k (N, ...) -> y (N, ...); every input's gradient is dL/dy.
+public final class Add: Layer {
+    public let name: String
+    public var typeName: String { "add" }
+    public var parameters: [Parameter] { [] }
+    private var perSample = 0
+
+    public init(name: String) { self.name = name }
+
+    public func build(inputShapes: [Shape]) throws -> Shape {
+        guard inputShapes.count >= 2 else {
+            throw EngineError("layer '\(name)' (add) takes at least 2 inputs, got \(inputShapes.count)")
+        }
+        guard inputShapes.allSatisfy({ $0 == inputShapes[0] }) else {
+            let shapes = inputShapes.map(\.description).joined(separator: ", ")
+            throw EngineError("layer '\(name)' (add) needs inputs of one shape, got \(shapes)")
+        }
+        perSample = inputShapes[0].count
+        return inputShapes[0]
+    }
+
+    public var flopsPerSample: Int { perSample * 2 }
+
+    public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
+        let y = output.pointer
+        context.split.parallelRanges(output.count) { _, range in
+            (y + range.lowerBound).update(from: inputs[0].pointer + range.lowerBound, count: range.count)
+            for input in inputs.dropFirst() {
+                let x = input.pointer
+                for i in range { y[i] += x[i] }
+            }
+        }
+    }
+
+    public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
+                         inputGradients: [Tensor?], context: LayerContext) {
+        for dx in inputGradients {
+            dx?.pointer.update(from: outputGradient.pointer, count: outputGradient.count)
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import DLTCore
+import Foundation
+
+/// Batch normalisation with PyTorch's semantics (nn.BatchNorm1d / nn.BatchNorm2d).
+/// Per-sample input (C, ...) normalises each C over the batch and every trailing position:
+/// (N, C, H, W) per channel, (N, F) per feature, (N, C, L) per channel.
+///
+/// Training: y = gamma * (x - mean) / sqrt(var + eps) + beta with the batch mean and biased
+/// variance; running = (1 - momentum) * running + momentum * batch, with the unbiased variance
+/// (count / (count - 1); the biased one when count is 1). Evaluation uses the running statistics.
+/// Parameters: "weight" (gamma, ones), "bias" (beta, zeros), saved state "running_mean" (zeros)
+/// and "running_var" (ones). Values are set in `build`, not drawn at random.
+public final class BatchNorm: Layer {
+    public let name: String
+    public var typeName: String { "batchnorm" }
+    public let momentum: Float
+    public let epsilon: Float
+    public private(set) var channels = 0
+    /// Positions per channel within one sample (H*W for images, 1 for vectors).
+    public private(set) var inner = 0
+    public private(set) var weight: Parameter!
+    public private(set) var bias: Parameter!
+    public private(set) var runningMean: Parameter!
+    public private(set) var runningVar: Parameter!
+    /// The mean and 1/sqrt(var + eps) the last forward normalised with, per channel.
+    private let savedMean = Tensor(shape: [0])
+    private let savedInvStd = Tensor(shape: [0])
+
+    public init(name: String, momentum: Float = 0.1, epsilon: Float = 1e-5) {
+        self.name = name; self.momentum = momentum; self.epsilon = epsilon
+    }
+
+    public var parameters: [Parameter] { [weight, bias, runningMean, runningVar] }
+
+    public func build(inputShapes: [Shape]) throws -> Shape {
+        try expectInputs(inputShapes, count: 1)
+        let s = inputShapes[0]
+        let label = "layer '\(name)' (batchnorm)"
+        guard s.rank >= 1, s.count > 0 else { throw EngineError("\(label): expects (C, ...) per sample, got shape \(s)") }
+        guard momentum >= 0, momentum <= 1 else { throw EngineError("\(label): momentum must be in [0, 1], got \(momentum)") }
+        guard epsilon > 0 else { throw EngineError("\(label): epsilon must be positive, got \(epsilon)") }
+        channels = s[0]; inner = s.count / s[0]
+        weight = Parameter(name: "weight", shape: [channels])
+        bias = Parameter(name: "bias", shape: [channels])
+        runningMean = Parameter(name: "running_mean", shape: [channels], isTrainable: false)
+        runningVar = Parameter(name: "running_var", shape: [channels], isTrainable: false)
+        weight.value.fill(1)
+        runningVar.value.fill(1)
+        savedMean.resize(to: [channels]); savedInvStd.resize(to: [channels])
+        return s
+    }
+
+    public var flopsPerSample: Int { 4 * channels * inner }
+
+    /// Channels per worker: each channel's statistics are summed by one worker in a fixed order,
+    /// so the result does not depend on the thread count.
+    private func forEachChannelRange(batch n: Int, _ split: ThreadSplit, _ body: (Range<Int>) -> Void) {
+        split.parallelRanges(channels, minimumPerSlice: max(1, 8192 / max(n * inner, 1))) { _, range in body(range) }
+    }
+
+    public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
+        let x = inputs[0].pointer, y = output.pointer
+        let n = inputs[0].shape[0], c = channels, inner = inner
+        let count = n * inner
+        let gamma = weight.value.pointer, beta = bias.value.pointer
+        let rMean = runningMean.value.pointer, rVar = runningVar.value.pointer
+        let mean = savedMean.pointer, invStd = savedInvStd.pointer
+        let training = context.training, m = momentum, eps = epsilon
+        forEachChannelRange(batch: n, context.split) { range in
+            for ch in range {
+                if training {
+                    var sum = 0.0
+                    for s in 0..<n {
+                        let p = x + (s * c + ch) * inner
+                        for i in 0..<inner { sum += Double(p[i]) }
+                    }
+                    let mu = sum / Double(max(count, 1))
+                    var sq = 0.0
+                    for s in 0..<n {
+                        let p = x + (s * c + ch) * inner
+                        for i in 0..<inner { let d = Double(p[i]) - mu; sq += d * d }
+                    }
+                    let variance = sq / Double(max(count, 1))
+                    let unbiased = count > 1 ? sq / Double(count - 1) : variance
+                    mean[ch] = Float(mu)
+                    invStd[ch] = Float(1 / (variance + Double(eps)).squareRoot())
+                    rMean[ch] = (1 - m) * rMean[ch] + m * Float(mu)
+                    rVar[ch] = (1 - m) * rVar[ch] + m * Float(unbiased)
+                } else {
+                    mean[ch] = rMean[ch]
+                    invStd[ch] = 1 / (rVar[ch] + eps).squareRoot()
+                }
+                let scale = gamma[ch] * invStd[ch], shift = beta[ch] - mean[ch] * scale
+                for s in 0..<n {
+                    let offset = (s * c + ch) * inner
+                    for i in 0..<inner { y[offset + i] = x[offset + i] * scale + shift }
+                }
+            }
+        }
+    }
+
+    /// Training: dx = gamma * invstd * (dy - mean(dy) - xhat * mean(dy * xhat)), the batch
+    /// statistics depending on x; evaluation: dx = gamma * invstd * dy.
+    public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
+                         inputGradients: [Tensor?], context: LayerContext) {
+        let x = inputs[0].pointer, gy = outputGradient.pointer
+        let dx = inputGradients[0]?.pointer
+        let n = inputs[0].shape[0], c = channels, inner = inner
+        let count = Double(max(n * inner, 1))
+        let gamma = weight.value.pointer
+        let dGamma = weight.gradient.pointer, dBeta = bias.gradient.pointer
+        let mean = savedMean.pointer, invStd = savedInvStd.pointer
+        let training = context.training
+        forEachChannelRange(batch: n, context.split) { range in
+            for ch in range {
+                let mu = mean[ch], inv = invStd[ch]
+                var sumDy = 0.0, sumDyXhat = 0.0
+                for s in 0..<n {
+                    let offset = (s * c + ch) * inner
+                    for i in 0..<inner {
+                        let g = Double(gy[offset + i])
+                        sumDy += g
+                        sumDyXhat += g * Double((x[offset + i] - mu) * inv)
+                    }
+                }
+                dGamma[ch] += Float(sumDyXhat)
+                dBeta[ch] += Float(sumDy)
+                guard let dx else { continue }
+                let k = gamma[ch] * inv
+                let meanDy = training ? Float(sumDy / count) : 0
+                let meanDyXhat = training ? Float(sumDyXhat / count) : 0
+                for s in 0..<n {
+                    let offset = (s * c + ch) * inner
+                    for i in 0..<inner {
+                        let xhat = (x[offset + i] - mu) * inv
+                        dx[offset + i] = k * (gy[offset + i] - meanDy - xhat * meanDyXhat)
+                    }
+                }
+            }
+        }
+    }
+}
