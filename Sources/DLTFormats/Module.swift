@@ -1,1 +1,0 @@
-// Module DLTFormats: see docs/engine.md and ARCHITECTURE for its role.
