@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Writes PyTorch reference fixtures into Tests/Fixtures/ (one small JSON file per case).
+
+Run with the bench venv:  .venv-bench/bin/python scripts/make_fixtures.py
+Each file records the torch version and the seed it was made with. Tensors are stored as
+{"shape": [...], "data": [...]} in PyTorch's own layouts (NCHW; linear weight [out, in];
+conv weight [out, in, kh, kw]; conv-transpose weight [in, out, kh, kw]); float32 values are
+written as the exact doubles they are, so nothing is lost on the way to Swift.
+Tests/DLTNNTests/PyTorchFixtureTests.swift and Tests/DLTOptimTests/PyTorchOptimizerFixtureTests.swift
+read them.
+"""
+import json
+import os
+
+import torch
+import torch.nn.functional as F
+
+SEED = 20240611
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Tests", "Fixtures")
+
+
+def tensor(t):
+    t = t.detach().to(torch.float32)
+    return {"shape": list(t.shape), "data": t.double().flatten().tolist()}
+
+
+def labels(t):
+    return {"shape": list(t.shape), "data": [int(v) for v in t.flatten().tolist()]}
+
+
+def write(name, config, tensors):
+    document = {"fixture": name, "torch_version": torch.__version__, "seed": SEED,
+                "config": config, "tensors": tensors}
+    path = os.path.join(OUT, name + ".json")
+    with open(path, "w") as f:
+        json.dump(document, f, separators=(",", ":"))
+        f.write("\n")
+    size = os.path.getsize(path)
+    assert size < 100_000, f"{path} is {size} bytes"
+    print(f"{path}: {size} bytes")
+
+
+def randn(*shape):
+    return torch.randn(*shape, dtype=torch.float32)
+
+
+def dense():
+    torch.manual_seed(SEED)
+    layer = torch.nn.Linear(5, 4)
+    x = randn(3, 5)
+    write("dense", {"units": 4}, {"input": tensor(x), "weight": tensor(layer.weight),
+                                  "bias": tensor(layer.bias), "output": tensor(layer(x))})
+
+
+def conv2d(name, input_shape, filters, kernel, stride, padding, dilation):
+    torch.manual_seed(SEED)
+    layer = torch.nn.Conv2d(input_shape[1], filters, kernel, stride=stride, padding=padding, dilation=dilation)
+    x = randn(*input_shape)
+    write(name, {"filters": filters, "kernel": list(kernel), "stride": list(stride),
+                 "padding": list(padding), "dilation": list(dilation)},
+          {"input": tensor(x), "weight": tensor(layer.weight), "bias": tensor(layer.bias),
+           "output": tensor(layer(x))})
+
+
+def conv_transpose2d():
+    torch.manual_seed(SEED)
+    layer = torch.nn.ConvTranspose2d(3, 2, (3, 3), stride=(2, 2), padding=(1, 1), output_padding=(1, 1))
+    x = randn(2, 3, 4, 5)
+    write("conv_transpose2d", {"filters": 2, "kernel": [3, 3], "stride": [2, 2], "padding": [1, 1],
+                               "output_padding": [1, 1]},
+          {"input": tensor(x), "weight": tensor(layer.weight), "bias": tensor(layer.bias),
+           "output": tensor(layer(x))})
+
+
+def pool(name, kind, input_shape, size, stride, padding):
+    torch.manual_seed(SEED)
+    x = randn(*input_shape)
+    if kind == "max":
+        y = F.max_pool2d(x, size, stride=stride, padding=padding)
+    else:
+        y = F.avg_pool2d(x, size, stride=stride, padding=padding)
+    write(name, {"size": list(size), "stride": list(stride), "padding": list(padding)},
+          {"input": tensor(x), "output": tensor(y)})
+
+
+def batchnorm2d():
+    torch.manual_seed(SEED)
+    layer = torch.nn.BatchNorm2d(3, momentum=0.1, eps=1e-5)
+    with torch.no_grad():
+        layer.weight.copy_(torch.rand(3) + 0.5)
+        layer.bias.copy_(randn(3) * 0.2)
+        layer.running_mean.copy_(randn(3) * 0.3)
+        layer.running_var.copy_(torch.rand(3) + 0.5)
+    x = randn(4, 3, 5, 6) * 1.5 + 0.7
+    initial = {"weight": tensor(layer.weight), "bias": tensor(layer.bias),
+               "running_mean": tensor(layer.running_mean), "running_var": tensor(layer.running_var)}
+    layer.eval()
+    eval_output = layer(x)
+    layer.train()
+    train_output = layer(x)
+    write("batchnorm2d", {"momentum": 0.1, "epsilon": 1e-5},
+          dict(initial, input=tensor(x), eval_output=tensor(eval_output), train_output=tensor(train_output),
+               updated_running_mean=tensor(layer.running_mean),
+               updated_running_var=tensor(layer.running_var)))
+
+
+def losses():
+    torch.manual_seed(SEED)
+    logits = randn(5, 7).mul(3).requires_grad_()
+    classes = torch.randint(0, 7, (5,))
+    ce = F.cross_entropy(logits, classes)
+    ce.backward()
+    write("loss_cross_entropy", {"loss": ce.item()},
+          {"logits": tensor(logits), "labels": labels(classes), "gradient": tensor(logits.grad)})
+
+    logits = randn(4, 3).mul(4).requires_grad_()
+    targets = torch.rand(4, 3)
+    bce = F.binary_cross_entropy_with_logits(logits, targets)
+    bce.backward()
+    write("loss_binary_cross_entropy", {"loss": bce.item()},
+          {"logits": tensor(logits), "targets": tensor(targets), "gradient": tensor(logits.grad)})
+
+    predictions = randn(3, 4).requires_grad_()
+    targets = randn(3, 4)
+    mse = F.mse_loss(predictions, targets)
+    mse.backward()
+    write("loss_mse", {"loss": mse.item()},
+          {"predictions": tensor(predictions), "targets": tensor(targets), "gradient": tensor(predictions.grad)})
+
+
+def optimizer_steps(name, make, config, steps=3):
+    """A (2, 3) parameter stepped `steps` times with fixed gradients; records θ after each step."""
+    torch.manual_seed(SEED)
+    theta = randn(2, 3).requires_grad_()
+    optimizer = make([theta])
+    initial = theta.detach().clone()
+    tensors = {"initial": tensor(initial)}
+    for step in range(1, steps + 1):
+        gradient = randn(2, 3)
+        theta.grad = gradient.clone()
+        optimizer.step()
+        tensors[f"gradient_{step}"] = tensor(gradient)
+        tensors[f"value_{step}"] = tensor(theta)
+    write(name, dict(config, steps=steps), tensors)
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    dense()
+    conv2d("conv2d_stride2_pad1", (2, 3, 7, 6), 4, (3, 2), (2, 2), (1, 1), (1, 1))
+    conv2d("conv2d_dilation", (1, 2, 9, 8), 3, (3, 3), (1, 1), (1, 1), (2, 2))
+    conv_transpose2d()
+    pool("maxpool2d_2x2", "max", (2, 3, 6, 7), (2, 2), (2, 2), (0, 0))
+    pool("maxpool2d_3x3_stride2_pad1", "max", (2, 3, 7, 6), (3, 3), (2, 2), (1, 1))
+    pool("avgpool2d_2x2", "avg", (2, 3, 6, 7), (2, 2), (2, 2), (0, 0))
+    batchnorm2d()
+    losses()
+    adam = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7, "weight_decay": 0.01}
+    optimizer_steps("optim_adam", lambda p: torch.optim.Adam(
+        p, lr=adam["lr"], betas=(adam["beta1"], adam["beta2"]), eps=adam["epsilon"],
+        weight_decay=adam["weight_decay"]), adam)
+    sgd = {"lr": 0.1, "momentum": 0.9, "nesterov": False, "weight_decay": 0.001}
+    optimizer_steps("optim_sgd_momentum", lambda p: torch.optim.SGD(
+        p, lr=sgd["lr"], momentum=sgd["momentum"], nesterov=sgd["nesterov"],
+        weight_decay=sgd["weight_decay"]), sgd)
+
+
+if __name__ == "__main__":
+    main()
