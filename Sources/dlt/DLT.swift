@@ -1,8 +1,36 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct DLT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlt",
-        abstract: "Train, evaluate and export deep-learning models from a YAML config.")
+        abstract: "Train, evaluate, run and export deep-learning models described in a YAML config.",
+        subcommands: [Train.self, Summary.self])
+
+    /// Parses and runs, mapping every failure to SPEC.md's exit codes: 2 for bad usage, config or
+    /// data (reported before any work), 1 for failures at run time; one line on stderr, never a trace.
+    static func main() {
+        setvbuf(stdout, nil, _IOLBF, 0)
+        let command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage"
+            let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+            FileHandle.standardError.write(Data("dlt: error: \(cleaned) (see dlt --help)\n".utf8))
+            Foundation.exit(2)
+        }
+        do {
+            var runnable = command
+            try runnable.run()
+        } catch {
+            ErrorReport.exit(with: error)
+        }
+    }
 }

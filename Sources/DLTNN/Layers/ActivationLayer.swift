@@ -5,7 +5,7 @@ import DLTCore
 /// channels of (N, C, H, W), features of (N, F), and the L axis of (N, L, D).
 public final class ActivationLayer: Layer {
     public let name: String
-    public let activation: Activation
+    public var activation: Activation
     public var typeName: String { activation.name }
     public var parameters: [Parameter] { [] }
     /// Softmax's (channels, inner) split of one sample: (shape[0], product of the rest).

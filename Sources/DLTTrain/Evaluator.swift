@@ -1,0 +1,43 @@
+import DLTCore
+import DLTData
+import DLTNN
+
+/// Runs a model over a dataset in eval mode and gathers the loss and classification metrics.
+public enum Evaluator {
+    public struct Result {
+        public var loss: Double
+        public var samples: Int
+        public var metrics: ClassificationMetrics?
+        public var accuracy: Double? { metrics?.accuracy }
+    }
+
+    public static func evaluate(_ dataset: Dataset, runner: StepRunner, normalization: Normalization,
+                                batchSize: Int) throws -> Result {
+        let batcher = try Batcher(dataset: dataset, order: Array(0..<dataset.count), batchSize: batchSize,
+                                  normalization: normalization)
+        var lossSum = 0.0
+        var metrics = runner.task.hasAccuracy ? ClassificationMetrics(classes: runner.task.classCount) : nil
+        while let batch = batcher.next() {
+            let outcome = try runner.run(batch, training: false, stepSeed: 0, backward: false)
+            lossSum += Double(outcome.loss) * Double(batch.count)
+            if metrics != nil, let labels = batch.labels {
+                let output = runner.graph.outputTensor
+                let width = output.count / batch.count
+                for i in 0..<batch.count {
+                    let row = output.pointer + i * width
+                    switch runner.task {
+                    case .binary:
+                        let p = Activation.sigmoid(row[0])
+                        metrics!.add(label: Int(labels[i]), predicted: p > 0.5 ? 1 : 0, positiveScore: p)
+                    default:
+                        var best = 0
+                        for j in 1..<max(width, 1) where row[j] > row[best] { best = j }
+                        metrics!.add(label: Int(labels[i]), predicted: best)
+                    }
+                }
+            }
+        }
+        return Result(loss: dataset.count == 0 ? 0 : lossSum / Double(dataset.count),
+                      samples: dataset.count, metrics: metrics)
+    }
+}

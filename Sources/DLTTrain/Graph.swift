@@ -1,0 +1,177 @@
+import DLTCore
+import DLTNN
+
+/// A model as a DAG of layers in topological order. Node 0's inputs refer to the model input
+/// (index -1). The graph owns one activation and one gradient buffer per node, planned for a
+/// batch size and reused for every step of that size.
+public final class Graph {
+    public struct Node {
+        public let layer: Layer
+        /// Producer node of each input; -1 is the model input.
+        public let inputs: [Int]
+        /// Per-sample output shape.
+        public let outputShape: Shape
+    }
+
+    public let inputShape: Shape
+    public private(set) var nodes: [Node] = []
+    /// The activation moved out of the last layer into a fused loss (softmax for cross-entropy,
+    /// sigmoid for binary cross-entropy); applied by `probabilities(_:)` at inference.
+    public private(set) var outputActivation: Activation = .identity
+
+    private var activations: [Tensor] = []
+    private var gradients: [Tensor] = []
+    /// Per node, a second gradient buffer for nodes read by several layers: the first consumer
+    /// writes the node's gradient, later ones write here and it is added.
+    private var fanOutScratch: [Tensor?] = []
+    private var consumerCount: [Int] = []
+    /// Whether a node's output gradient is needed (some layer at or before it has trainable parameters).
+    private var needsGradient: [Bool] = []
+    private var plannedBatch = -1
+
+    public init(inputShape: Shape) { self.inputShape = inputShape }
+
+    /// Appends a layer reading `inputs` (node indices, -1 = model input); builds it and returns its index.
+    @discardableResult
+    public func append(_ layer: Layer, inputs: [Int]) throws -> Int {
+        let shapes = inputs.map { $0 < 0 ? inputShape : nodes[$0].outputShape }
+        let shape = try layer.build(inputShapes: shapes)
+        if shape.dims.contains(where: { $0 <= 0 }) {
+            throw EngineError("layer '\(layer.name)' (\(layer.typeName)) would output an empty shape \(shape) from input \(shapes.map(\.description).joined(separator: ", "))")
+        }
+        nodes.append(Node(layer: layer, inputs: inputs, outputShape: shape))
+        plannedBatch = -1
+        return nodes.count - 1
+    }
+
+    public var outputShape: Shape { nodes.last?.outputShape ?? inputShape }
+    public var layers: [Layer] { nodes.map(\.layer) }
+
+    /// Every parameter as ("<layer>.<param>", parameter), in layer order: the checkpoint's names.
+    public var namedParameters: [(name: String, parameter: Parameter)] {
+        nodes.flatMap { node in node.layer.parameters.map { ("\(node.layer.name).\($0.name)", $0) } }
+    }
+
+    /// Removes a final softmax (or sigmoid) so a fused, stable loss can take logits.
+    public func moveOutputActivationIntoLoss(_ activation: Activation) {
+        guard let last = nodes.last?.layer else { return }
+        if let dense = last as? Dense, dense.activation == activation {
+            dense.activation = .identity
+        } else if let conv = last as? Conv2D, conv.activation == activation {
+            conv.activation = .identity
+        } else if let layer = last as? ActivationLayer, layer.activation == activation {
+            layer.activation = .identity
+        } else {
+            return
+        }
+        outputActivation = activation
+    }
+
+    /// Draws every parameter's first values from `random`, in layer order.
+    public func initializeParameters(random: inout SeededRandom) {
+        for node in nodes {
+            if let layer = node.layer as? InitializableLayer {
+                for p in layer.parameterInits {
+                    p.initializer.fill(p.parameter.value, fanIn: p.fanIn, fanOut: p.fanOut, random: &random)
+                }
+            }
+        }
+    }
+
+    private func plan(batch: Int) {
+        if batch == plannedBatch { return }
+        if activations.count != nodes.count {
+            activations = nodes.map { _ in Tensor(shape: [0]) }
+            gradients = nodes.map { _ in Tensor(shape: [0]) }
+            consumerCount = Array(repeating: 0, count: nodes.count)
+            for node in nodes { for i in node.inputs where i >= 0 { consumerCount[i] += 1 } }
+            fanOutScratch = consumerCount.map { $0 > 1 ? Tensor(shape: [0]) : nil }
+            needsGradient = []
+            for node in nodes {
+                let own = node.layer.parameters.contains { $0.isTrainable }
+                needsGradient.append(own || node.inputs.contains { $0 >= 0 && needsGradient[$0] })
+            }
+        }
+        for (i, node) in nodes.enumerated() {
+            let shape = node.outputShape.batched(batch)
+            activations[i].resize(to: shape)
+            gradients[i].resize(to: shape)
+            fanOutScratch[i]?.resize(to: shape)
+        }
+        plannedBatch = batch
+    }
+
+    /// Runs the model on `input` (N, inputShape); returns the last node's output (logits when an
+    /// output activation was moved into the loss). The returned tensor is reused by the next call.
+    public func forward(_ input: Tensor, context: LayerContext) -> Tensor {
+        let batch = input.shape[0]
+        plan(batch: batch)
+        for (i, node) in nodes.enumerated() {
+            let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
+            node.layer.forward(inputs: ins, output: activations[i], context: context)
+        }
+        return activations[nodes.count - 1]
+    }
+
+    /// The last forward's output.
+    public var outputTensor: Tensor { activations[nodes.count - 1] }
+
+    /// The buffer the loss writes dLoss/dOutput into, for the last forward's batch.
+    public var outputGradient: Tensor { gradients[nodes.count - 1] }
+
+    /// Back-propagates `outputGradient` through every node; parameter gradients accumulate.
+    public func backward(input: Tensor, context: LayerContext) {
+        var written = Array(repeating: false, count: nodes.count)
+        written[nodes.count - 1] = true
+        for i in stride(from: nodes.count - 1, through: 0, by: -1) {
+            let node = nodes[i]
+            guard written[i] else { continue }   // nothing downstream needs this node
+            let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
+            var targets: [Tensor?] = []
+            for j in node.inputs {
+                if j < 0 || !needsGradient[j] { targets.append(nil); continue }
+                targets.append(written[j] ? fanOutScratch[j]! : gradients[j])
+            }
+            node.layer.backward(inputs: ins, output: activations[i], outputGradient: gradients[i],
+                                inputGradients: targets, context: context)
+            for j in node.inputs where j >= 0 && needsGradient[j] {
+                if written[j] {
+                    let g = gradients[j].pointer, s = fanOutScratch[j]!.pointer
+                    for k in 0..<gradients[j].count { g[k] += s[k] }
+                } else {
+                    written[j] = true
+                }
+            }
+        }
+    }
+
+    /// Sets every parameter gradient to zero (before each step).
+    public func zeroGradients() {
+        for node in nodes { for p in node.layer.parameters where p.isTrainable { p.gradient.zero() } }
+    }
+
+    /// Where a non-finite value first shows: the first layer (in forward order) whose output holds
+    /// NaN or infinity, else the last layer (in backward order) with a non-finite parameter gradient.
+    public func firstNonFiniteLayer() -> String? {
+        for (i, node) in nodes.enumerated() where !Graph.isFinite(activations[i]) { return node.layer.name }
+        for node in nodes.reversed() {
+            for p in node.layer.parameters where p.isTrainable && !Graph.isFinite(p.gradient) { return node.layer.name }
+        }
+        return nil
+    }
+
+    static func isFinite(_ t: Tensor) -> Bool {
+        var sum: Float = 0
+        let x = t.pointer
+        for i in 0..<t.count { sum += x[i] * 0 }   // NaN or inf anywhere makes the sum NaN
+        return sum == 0
+    }
+
+    /// Applies the output activation moved into the loss, in place: logits -> probabilities.
+    public func probabilities(_ output: Tensor) {
+        let perSample = outputShape.count
+        outputActivation.apply(output.pointer, count: output.count,
+                               channels: outputShape.dims.first ?? perSample,
+                               inner: perSample / max(outputShape.dims.first ?? perSample, 1))
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// Ctrl-C during training: the first SIGINT asks the trainer to finish the current step, write
+/// last.safetensors and exit 130; a second one exits at once.
+public enum Interrupt {
+    nonisolated(unsafe) private static var requests: sig_atomic_t = 0
+
+    public static func install() {
+        signal(SIGINT) { _ in
+            Interrupt.requests += 1
+            if Interrupt.requests > 1 { _exit(130) }
+        }
+    }
+
+    public static var requested: Bool { requests > 0 }
+}

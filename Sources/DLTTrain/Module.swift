@@ -1,1 +1,0 @@
-// Module DLTTrain: see docs/engine.md and ARCHITECTURE for its role.

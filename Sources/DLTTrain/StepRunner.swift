@@ -1,0 +1,78 @@
+import DLTCore
+import DLTData
+import DLTNN
+import DLTOptim
+
+/// Runs one batch through the model: forward, loss, and in training backward and the optimizer
+/// step. Owns the input and target tensors, reused across batches of the same size.
+public final class StepRunner {
+    public let graph: Graph
+    public let loss: Loss
+    public let task: Task
+    public let split: ThreadSplit
+    private let input = Tensor(shape: [0])
+    private let targetValues = Tensor(shape: [0])
+
+    public init(graph: Graph, loss: Loss, task: Task, split: ThreadSplit) {
+        self.graph = graph; self.loss = loss; self.task = task; self.split = split
+    }
+
+    public struct Outcome {
+        /// Batch-mean loss.
+        public let loss: Float
+        /// Correctly classified samples (0 for regression).
+        public let correct: Int
+    }
+
+    /// Forward and loss on `batch`; with `train`, also backward (parameter gradients accumulate).
+    public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool) throws -> Outcome {
+        input.resize(to: Shape(batch.shape))
+        input.pointer.update(from: batch.inputs.baseAddress!, count: batch.inputs.count)
+        let context = LayerContext(split: split, training: training, stepSeed: stepSeed)
+        let output = graph.forward(input, context: context)
+        let target = try lossTarget(batch, output: output)
+        let value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil)
+        let correct = countCorrect(output: output, batch: batch)
+        if backward { graph.backward(input: input, context: context) }
+        return Outcome(loss: value, correct: correct)
+    }
+
+    private func lossTarget(_ batch: Batch, output: Tensor) throws -> LossTarget {
+        switch task {
+        case .multiClass, .binary:
+            if let labels = batch.labels { return .classes(labels) }
+            if let targets = batch.targets { return .values(targets) }
+            throw EngineError("the data has no labels for \(loss.name)")
+        case .regression:
+            if let targets = batch.targets { return .values(targets) }
+            guard let labels = batch.labels else { throw EngineError("the data has no targets for mse") }
+            targetValues.resize(to: [labels.count])
+            for i in 0..<labels.count { targetValues[i] = Float(labels[i]) }
+            return .values(UnsafeBufferPointer(targetValues.buffer))
+        case .reconstruction:
+            targetValues.resize(to: input.shape)
+            targetValues.copy(from: input)
+            return .values(UnsafeBufferPointer(targetValues.buffer))
+        }
+    }
+
+    /// Argmax against the label (multi-class) or logit > 0 against 0/1 (binary: sigmoid > 0.5).
+    private func countCorrect(output: Tensor, batch: Batch) -> Int {
+        guard let labels = batch.labels else { return 0 }
+        let width = output.count / max(batch.count, 1)
+        var correct = 0
+        switch task {
+        case .multiClass:
+            for i in 0..<batch.count {
+                let row = output.pointer + i * width
+                var best = 0
+                for j in 1..<max(width, 1) where row[j] > row[best] { best = j }
+                if best == Int(labels[i]) { correct += 1 }
+            }
+        case .binary:
+            for i in 0..<batch.count where (output[i * width] > 0) == (labels[i] == 1) { correct += 1 }
+        default: break
+        }
+        return correct
+    }
+}

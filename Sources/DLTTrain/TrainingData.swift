@@ -1,0 +1,99 @@
+import DLTConfig
+import DLTCore
+import DLTData
+import Foundation
+
+/// The config's `data:` section, read: train / validation / test datasets, the normalisation
+/// applied per batch, class names and (for text) the vocabulary. Every check against the model
+/// (sample shape, label range) happens here, before training starts.
+public struct TrainingData {
+    public var train: Dataset
+    public var validation: Dataset?
+    public var test: Dataset?
+    public var normalization: Normalization
+    public var classNames: [String]?
+    public var vocabulary: [String]?
+
+    /// Reads the training data (with its validation part) and, when `withTest`, the test split.
+    /// `vocabulary`: the one a trained model was made with (eval/predict on text data).
+    public static func load(config: ModelConfig, task: Task, trainLimit: Int?, withTest: Bool,
+                            vocabulary: [String]? = nil) throws -> TrainingData {
+        guard let data = config.data else {
+            throw ConfigError(file: config.file, location: nil, message: "the config has no data: section; add data: {format: ..., train: ...}")
+        }
+        guard let trainSource = data.train else {
+            throw ConfigError(file: config.file, location: config.location(ofKeyPath: "data"), message: "data.train is missing")
+        }
+        let reader = SourceReader(config: config, data: data, vocabulary: vocabulary)
+        var train = try reader.read(trainSource, role: "train")
+        let fixedVocabulary = train.vocabulary
+        let sameVocabulary = SourceReader(config: config, data: data, vocabulary: fixedVocabulary ?? vocabulary)
+        var validation: Dataset?
+        if let source = data.validation {
+            validation = try sameVocabulary.read(source, role: "validation")
+        } else if let fraction = data.validationSplit {
+            let parts = train.splitTail(fraction: fraction)
+            train = parts.train
+            validation = parts.validation
+        }
+        if let limit = trainLimit { train = train.prefix(limit) }
+        let test = withTest ? try data.test.map { try sameVocabulary.read($0, role: "test") } : nil
+        var result = TrainingData(train: train, validation: validation, test: test,
+                                  normalization: normalization(of: config),
+                                  classNames: data.classes, vocabulary: fixedVocabulary ?? vocabulary)
+        for (dataset, source) in [(result.train, trainSource), (validation, data.validation ?? trainSource), (test, data.test)] {
+            guard let dataset, let source else { continue }
+            try check(dataset, displayName: source.displayName, config: config, task: task)
+        }
+        _ = try result.normalization.affine(sampleShape: config.input, name: config.file)
+        // Samples take the model's input shape (e.g. 28x28 IDX images fed to input [784]).
+        result.train.sampleShape = config.input
+        result.validation?.sampleShape = config.input
+        result.test?.sampleShape = config.input
+        return result
+    }
+
+    /// `normalize:` as the batcher applies it.
+    static func normalization(of config: ModelConfig) -> Normalization {
+        switch config.data?.normalize {
+        case .scale(let scale): return Normalization(scale: Float(scale))
+        case .meanStd(let mean, let std): return Normalization(mean: mean.map(Float.init), std: std.map(Float.init))
+        case nil: return Normalization()
+        }
+    }
+
+    /// The samples must have the model's input shape (or its element count) and labels that fit the outputs.
+    static func check(_ dataset: Dataset, displayName file: String, config: ModelConfig, task: Task) throws {
+        let perSample = dataset.sampleShape.reduce(1, *)
+        let input = config.input.reduce(1, *)
+        guard perSample == input else {
+            throw DataError(file: file, message: "samples have shape \(Shape(dataset.sampleShape)) but the model input is \(Shape(config.input)) (set model.input to match the data)")
+        }
+        switch task {
+        case .multiClass(let classes):
+            guard let labels = dataset.labels else {
+                throw DataError(file: file, message: "cross_entropy needs labels and this data has none")
+            }
+            if let i = labels.firstIndex(where: { $0 < 0 || Int($0) >= classes }) {
+                throw DataError(file: file, message: "label \(labels[i]) of sample \(i) is outside the model's \(classes) outputs (0...\(classes - 1))")
+            }
+            if let names = config.data?.classes, names.count != classes {
+                throw ConfigError(file: config.file, location: config.location(ofKeyPath: "data.classes"),
+                                  message: "data.classes names \(names.count) classes but the model has \(classes) outputs")
+            }
+        case .binary:
+            if let labels = dataset.labels, let i = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+                throw DataError(file: file, message: "label \(labels[i]) of sample \(i) is not 0 or 1, as binary_cross_entropy needs")
+            }
+            if dataset.labels == nil && dataset.targets == nil {
+                throw DataError(file: file, message: "binary_cross_entropy needs labels and this data has none")
+            }
+        case .regression:
+            if dataset.labels == nil && dataset.targets == nil {
+                throw DataError(file: file, message: "mse needs targets and this data has none")
+            }
+        case .reconstruction:
+            break
+        }
+    }
+}

@@ -1,0 +1,27 @@
+import ArgumentParser
+import DLTConfig
+import DLTCore
+import DLTData
+import DLTFormats
+import DLTTrain
+import Foundation
+
+/// One line on stderr, `dlt: error: FILE:LINE:COL: what is wrong`, and the exit code for its kind.
+enum ErrorReport {
+    static func exit(with error: Error) -> Never {
+        let (message, code): (String, Int32)
+        switch error {
+        case let e as ConfigError: (message, code) = (e.description, 2)
+        case let e as DataError: (message, code) = (e.description, 2)
+        case let e as FormatError: (message, code) = (e.description, 2)
+        case let e as UsageError: (message, code) = (e.message, 2)
+        case let e as EngineError: (message, code) = (e.message, 2)
+        case let e as RunFailure: (message, code) = (e.message, 1)
+        case let e as ExitCode: Foundation.exit(e.rawValue)
+        default: (message, code) = (String(describing: error), 1)
+        }
+        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
+        FileHandle.standardError.write(Data("dlt: error: \(oneLine)\n".utf8))
+        Foundation.exit(code)
+    }
+}
