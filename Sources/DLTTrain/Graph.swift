@@ -28,6 +28,8 @@ public final class Graph {
     /// Whether a node's output gradient is needed (some layer at or before it has trainable parameters).
     private var needsGradient: [Bool] = []
     private var plannedBatch = -1
+    /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
+    public var timer: LayerTimer?
 
     public init(inputShape: Shape) { self.inputShape = inputShape }
 
@@ -108,7 +110,13 @@ public final class Graph {
         plan(batch: batch)
         for (i, node) in nodes.enumerated() {
             let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
-            node.layer.forward(inputs: ins, output: activations[i], context: context)
+            if let timer {
+                let start = LayerTimer.now()
+                node.layer.forward(inputs: ins, output: activations[i], context: context)
+                timer.forwardSeconds[i] += LayerTimer.now() - start
+            } else {
+                node.layer.forward(inputs: ins, output: activations[i], context: context)
+            }
         }
         return activations[nodes.count - 1]
     }
@@ -132,8 +140,10 @@ public final class Graph {
                 if j < 0 || !needsGradient[j] { targets.append(nil); continue }
                 targets.append(written[j] ? fanOutScratch[j]! : gradients[j])
             }
+            let start = timer == nil ? 0 : LayerTimer.now()
             node.layer.backward(inputs: ins, output: activations[i], outputGradient: gradients[i],
                                 inputGradients: targets, context: context)
+            if let timer { timer.backwardSeconds[i] += LayerTimer.now() - start }
             for j in node.inputs where j >= 0 && needsGradient[j] {
                 if written[j] {
                     let g = gradients[j].pointer, s = fanOutScratch[j]!.pointer

@@ -1,0 +1,52 @@
+import ArgumentParser
+import DLTConfig
+import DLTTrain
+import Foundation
+
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure training and inference speed on synthetic data, per layer, against the machine's sgemm peak.")
+
+    @Argument(help: "The model config (YAML).") var config: String
+    @Option(help: "Batch size (default: the config's).") var batchSize: Int?
+    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @Option(help: "Timed steps.") var steps = 50
+    @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be positive") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be positive") }
+        if steps < 1 { throw ValidationError("--steps must be positive") }
+    }
+
+    func run() throws {
+        let model = try ModelConfig.load(path: config)
+        let setup = try ModelSetup(config: model, threads: threads, seed: model.seed)
+        let figures = try Benchmark.run(setup: setup, batchSize: batchSize ?? model.train.batchSize, steps: steps)
+        if json {
+            let object: [String: Any] = [
+                "model": model.name, "batch_size": figures.batchSize, "threads": figures.threads,
+                "images_per_second": figures.imagesPerSecond, "infer_images_per_second": figures.inferImagesPerSecond,
+                "sgemm_gflops": figures.sgemmGFLOPS, "mfu": figures.mfu,
+                "training_flops_per_sample": figures.trainingFLOPsPerSample,
+                "layers": figures.layers.map { ["name": $0.name, "type": $0.type, "forward_ms": $0.forwardMilliseconds,
+                                                "backward_ms": $0.backwardMilliseconds, "gflops": $0.gflops] as [String: Any] },
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("\(model.name): batch \(figures.batchSize), \(figures.threads) thread(s)")
+        print(String(format: "training   %10.0f images/s", figures.imagesPerSecond))
+        print(String(format: "inference  %10.0f images/s", figures.inferImagesPerSecond))
+        print(String(format: "sgemm peak %10.1f GFLOP/s (measured now, %d thread(s))", figures.sgemmGFLOPS, figures.threads))
+        print(String(format: "MFU        %10.1f %%", figures.mfu * 100))
+        print("")
+        print("layer                     forward ms  backward ms   GFLOP/s")
+        for l in figures.layers {
+            let label = "\(l.name) (\(l.type))"
+            print(label.padding(toLength: 24, withPad: " ", startingAt: 0)
+                  + String(format: " %11.3f %12.3f %9.1f", l.forwardMilliseconds, l.backwardMilliseconds, l.gflops))
+        }
+    }
+}
