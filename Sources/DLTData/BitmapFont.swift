@@ -2,11 +2,11 @@
 ///
 /// Each glyph is 5 column bytes, left to right; bit 0 of a column is the top row, bit 6 the
 /// bottom. Characters outside the table draw as `?`.
-enum BitmapFont {
-    static let glyphWidth = 5
-    static let glyphHeight = 7
+public enum BitmapFont {
+    public static let glyphWidth = 5
+    public static let glyphHeight = 7
     /// Horizontal distance between glyph origins (one blank column between glyphs).
-    static let advance = 6
+    public static let advance = 6
 
     static let columns: [UInt8] = [
         0x00, 0x00, 0x00, 0x00, 0x00, /* space */ 0x00, 0x00, 0x5F, 0x00, 0x00, /* ! */
@@ -60,7 +60,7 @@ enum BitmapFont {
     ]
 
     /// Whether the pixel at (`column`, `row`) of `character`'s glyph is set.
-    static func isSet(_ character: Character, column: Int, row: Int) -> Bool {
+    public static func isSet(_ character: Character, column: Int, row: Int) -> Bool {
         guard (0..<glyphWidth).contains(column), (0..<glyphHeight).contains(row) else { return false }
         var code = character.asciiValue.map(Int.init) ?? 0x3F
         if !(0x20...0x7E).contains(code) { code = 0x3F }
