@@ -1,0 +1,18 @@
+/// A checked scalar or list value from the config, as the graph builder reads it.
+public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case bool(Bool)
+    case list([ConfigValue])
+
+    public var description: String {
+        switch self {
+        case .int(let value): return String(value)
+        case .double(let value): return String(value)
+        case .string(let value): return value
+        case .bool(let value): return String(value)
+        case .list(let values): return "[" + values.map(\.description).joined(separator: ", ") + "]"
+        }
+    }
+}

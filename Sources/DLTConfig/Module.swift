@@ -1,1 +1,0 @@
-// Module DLTConfig: see docs/engine.md and ARCHITECTURE for its role.

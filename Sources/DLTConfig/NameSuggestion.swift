@@ -1,0 +1,53 @@
+/// "Did you mean" hints for misspelled names, by Levenshtein distance over the names allowed at
+/// that place in the config.
+enum NameSuggestion {
+    /// The closest allowed name, if it is close enough to be a plausible typo: at most 1 edit for
+    /// names of up to 4 characters, else at most a third of the longer name's length.
+    /// A name that contains or is contained in an allowed name (`conv` → `conv2d`) also qualifies.
+    static func nearest(to name: String, in allowed: [String]) -> String? {
+        let lowered = name.lowercased()
+        var best: (name: String, distance: Int)?
+        for candidate in allowed {
+            let distance = editDistance(lowered, candidate.lowercased())
+            if best == nil || distance < best!.distance { best = (candidate, distance) }
+        }
+        guard let best else { return nil }
+        let limit = max(lowered.count, best.name.count) <= 4 ? 1 : max(2, max(lowered.count, best.name.count) / 3)
+        if best.distance <= limit { return best.name }
+        if lowered.count >= 3, let containing = allowed.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) }) {
+            return containing
+        }
+        return nil
+    }
+
+    /// " — did you mean 'x'?" or "" when nothing is close.
+    static func hint(for name: String, in allowed: [String]) -> String {
+        guard let nearest = nearest(to: name, in: allowed), nearest != name else { return "" }
+        return " — did you mean '\(nearest)'?"
+    }
+
+    /// Levenshtein distance (insert, delete, substitute each cost 1), over Unicode scalars;
+    /// two rows of the dynamic-programming table.
+    static func editDistance(_ a: String, _ b: String) -> Int {
+        let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var previous = Array(0...b.count)
+        var current = [Int](repeating: 0, count: b.count + 1)
+        for i in 1...a.count {
+            current[0] = i
+            for j in 1...b.count {
+                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
+                current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+            }
+            swap(&previous, &current)
+        }
+        return previous[b.count]
+    }
+
+    /// "a, b or c" for messages listing what is allowed.
+    static func list(_ names: [String]) -> String {
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " or " + names.last!
+    }
+}

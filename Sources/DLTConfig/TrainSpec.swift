@@ -1,0 +1,102 @@
+import Yams
+
+/// `train:` — the loop. Defaults: 5 epochs (the reference models' setting), batch 32 and
+/// shuffling (Keras' fit), a checkpoint every epoch, stop on a NaN loss.
+public struct TrainSpec {
+    public enum OnNaN: String, CaseIterable, Sendable {
+        /// end training with exit code 1, keeping the last good checkpoint
+        case stop
+        /// drop the batch (no optimizer step) and go on
+        case skip
+    }
+
+    /// Stop when `monitor` has not improved by more than `minDelta` for `patience` epochs
+    /// (Keras' EarlyStopping; losses improve downwards, other metrics upwards).
+    public struct EarlyStopping {
+        public let monitor: String
+        public let patience: Int
+        public let minDelta: Double
+        public let location: SourceLocation
+    }
+
+    /// Multiply the learning rate by `factor` when `monitor` has not improved for `patience`
+    /// epochs, never below `minLR` (Keras' ReduceLROnPlateau).
+    public struct ReduceLROnPlateau {
+        public let monitor: String
+        public let factor: Double
+        public let patience: Int
+        public let minLR: Double
+        public let location: SourceLocation
+    }
+
+    public let epochs: Int
+    public let batchSize: Int
+    public let shuffle: Bool
+    public let earlyStopping: EarlyStopping?
+    public let reduceLROnPlateau: ReduceLROnPlateau?
+    /// Write last.safetensors every this many epochs (best.safetensors whenever validation improves).
+    public let checkpointEvery: Int
+    /// Layers whose parameters are not updated.
+    public let freeze: [String]
+    public let onNaN: OnNaN
+    public let location: SourceLocation
+
+    static let keys = ["epochs", "batch_size", "shuffle", "early_stopping", "reduce_lr_on_plateau",
+                       "checkpoint_every", "freeze", "on_nan"]
+}
+
+struct TrainParser {
+    let reader: ValueReader
+    let layerNames: [String]
+    /// What `monitor:` may name: train_/val_ + loss and each metric.
+    let monitors: [String]
+
+    func parse(_ node: Node?, defaultLocation: SourceLocation) throws -> TrainSpec {
+        guard let node else {
+            return TrainSpec(epochs: 5, batchSize: 32, shuffle: true, earlyStopping: nil, reduceLROnPlateau: nil,
+                             checkpointEvery: 1, freeze: [], onNaN: .stop, location: defaultLocation)
+        }
+        let options = try MappingReader(node, section: "train", reader: reader)
+        try options.checkKeys(allowed: TrainSpec.keys)
+        var freeze: [String] = []
+        if let freezeNode = try options.value("freeze") {
+            freeze = try reader.sequenceOrScalar(freezeNode, "train: freeze").map { item in
+                let name = try reader.string(item, "train: freeze entries")
+                guard layerNames.contains(name) else {
+                    throw reader.error(item, "train: freeze: " + ValueReader.unknownName(kind: "layer", name: name, allowed: layerNames))
+                }
+                return name
+            }
+        }
+        let onNaN = try options.choice("on_nan", TrainSpec.OnNaN.allCases.map(\.rawValue), kind: "on_nan action")
+        return TrainSpec(
+            epochs: try options.int("epochs", atLeast: 1) ?? 5,
+            batchSize: try options.int("batch_size", atLeast: 1) ?? 32,
+            shuffle: try options.bool("shuffle") ?? true,
+            earlyStopping: try options.value("early_stopping").map(earlyStopping),
+            reduceLROnPlateau: try options.value("reduce_lr_on_plateau").map(reduceLROnPlateau),
+            checkpointEvery: try options.int("checkpoint_every", atLeast: 1) ?? 1,
+            freeze: freeze,
+            onNaN: onNaN.flatMap(TrainSpec.OnNaN.init(rawValue:)) ?? .stop,
+            location: options.location ?? defaultLocation)
+    }
+
+    private func earlyStopping(_ node: Node) throws -> TrainSpec.EarlyStopping {
+        let options = try MappingReader(node, section: "train.early_stopping", reader: reader)
+        try options.checkKeys(allowed: ["monitor", "patience", "min_delta"])
+        return .init(monitor: try options.choice("monitor", monitors, kind: "monitor") ?? "val_loss",
+                     patience: try options.int("patience", atLeast: 0) ?? 0,
+                     minDelta: try options.double("min_delta", "≥ 0", { $0 >= 0 }) ?? 0,
+                     location: options.location!)
+    }
+
+    private func reduceLROnPlateau(_ node: Node) throws -> TrainSpec.ReduceLROnPlateau {
+        let options = try MappingReader(node, section: "train.reduce_lr_on_plateau", reader: reader)
+        try options.checkKeys(allowed: ["monitor", "factor", "patience", "min_lr"])
+        return .init(monitor: try options.choice("monitor", monitors, kind: "monitor") ?? "val_loss",
+                     factor: try options.double("factor", "in (0, 1)", { $0 > 0 && $0 < 1 }) ?? 0.1,
+                     patience: try options.int("patience", atLeast: 0) ?? 10,
+                     minLR: try options.double("min_lr", "≥ 0", { $0 >= 0 }) ?? 0,
+                     location: options.location!)
+    }
+}
