@@ -1,4 +1,4 @@
-/// "Did you mean" hints for misspelled names, by Levenshtein distance over the names allowed at
+/// "Did you mean" hints for misspelled names, by edit distance over the names allowed at
 /// that place in the config.
 enum NameSuggestion {
     /// The closest allowed name, if it is close enough to be a plausible typo: at most 1 edit for
@@ -26,23 +26,26 @@ enum NameSuggestion {
         return " — did you mean '\(nearest)'?"
     }
 
-    /// Levenshtein distance (insert, delete, substitute each cost 1), over Unicode scalars;
-    /// two rows of the dynamic-programming table.
+    /// Optimal-string-alignment distance: Levenshtein (insert, delete, substitute each cost 1)
+    /// plus swapping two neighbours for 1, since `rleu` for `relu` is the commonest typo.
     static func editDistance(_ a: String, _ b: String) -> Int {
         let a = Array(a.unicodeScalars), b = Array(b.unicodeScalars)
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
+        // table[i][j] = distance between the first i scalars of a and the first j of b
+        var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { table[i][0] = i }
+        for j in 0...b.count { table[0][j] = j }
         for i in 1...a.count {
-            current[0] = i
             for j in 1...b.count {
-                let substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)
-                current[j] = min(substitution, previous[j] + 1, current[j - 1] + 1)
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                table[i][j] = min(table[i - 1][j - 1] + cost, table[i - 1][j] + 1, table[i][j - 1] + 1)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    table[i][j] = min(table[i][j], table[i - 2][j - 2] + 1)
+                }
             }
-            swap(&previous, &current)
         }
-        return previous[b.count]
+        return table[a.count][b.count]
     }
 
     /// "a, b or c" for messages listing what is allowed.
