@@ -38,7 +38,9 @@ struct MappingReader {
             if allowed.isEmpty {
                 message = "\(section) takes no options, got '\(entry.key)'"
             } else {
-                message = "\(section): " + ValueReader.unknownName(kind: "key", name: entry.key, allowed: allowed)
+                message = section == ModelConfig.topLevelSection
+                    ? ValueReader.unknownName(kind: "top-level key", name: entry.key, allowed: allowed)
+                    : "\(section): " + ValueReader.unknownName(kind: "key", name: entry.key, allowed: allowed)
             }
             throw reader.error(entry.keyNode, message)
         }

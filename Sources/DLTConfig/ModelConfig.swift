@@ -24,6 +24,7 @@ public struct ModelConfig {
     public let metrics: [String]
 
     let locations: [String: SourceLocation]
+    static let topLevelSection = "the config"
 
     public static let topLevelKeys = ["name", "seed", "data", "model", "loss", "optimizer", "schedule", "train", "metrics"]
     public static let metricNames = ["accuracy", "precision", "recall", "f1", "auc"]
@@ -54,7 +55,7 @@ public struct ModelConfig {
         let reader = ValueReader(file: file)
         let root = try YAMLDocument.compose(text: text, file: file)
         try checkFiniteNumbers(root, reader: reader)
-        let top = try MappingReader(root, section: "the config", reader: reader)
+        let top = try MappingReader(root, section: topLevelSection, reader: reader)
         guard case .mapping = root else { throw reader.error(root, "the config must be a mapping of keys (model, data, …)") }
         try top.checkKeys(allowed: topLevelKeys)
         let rootLocation = top.location ?? SourceLocation(line: 1, column: 1)

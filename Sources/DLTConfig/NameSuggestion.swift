@@ -1,7 +1,7 @@
 /// "Did you mean" hints for misspelled names, by edit distance over the names allowed at
 /// that place in the config.
 enum NameSuggestion {
-    /// The closest allowed name, if it is close enough to be a plausible typo: at most 1 edit for
+    /// The closest allowed name, if it is close enough to be a plausible typo: none for one-letter names, at most 1 edit for
     /// names of up to 4 characters, else at most a third of the longer name's length.
     /// A name that contains or is contained in an allowed name (`conv` → `conv2d`) also qualifies.
     static func nearest(to name: String, in allowed: [String]) -> String? {
@@ -12,7 +12,9 @@ enum NameSuggestion {
             if best == nil || distance < best!.distance { best = (candidate, distance) }
         }
         guard let best else { return nil }
-        let limit = max(lowered.count, best.name.count) <= 4 ? 1 : max(2, max(lowered.count, best.name.count) / 3)
+        let length = max(lowered.count, best.name.count)
+        // one-letter names are all one edit apart: suggesting among them is noise
+        let limit = length <= 1 ? 0 : length <= 4 ? 1 : max(2, length / 3)
         if best.distance <= limit { return best.name }
         if lowered.count >= 3, let containing = allowed.first(where: { $0.hasPrefix(lowered) || lowered.hasPrefix($0) }) {
             return containing

@@ -39,7 +39,8 @@ enum YAMLDocument {
         }
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _):
-            return ConfigError(file: file, location: at(mark), message: "YAML syntax error: \(problem)\(detail(context))")
+            let tabHint = character(at: mark, in: text) == "\t" ? "; YAML indents with spaces, not tabs" : ""
+            return ConfigError(file: file, location: at(mark), message: "YAML syntax error: \(problem)\(detail(context))\(tabHint)")
         case let .composer(context, problem, mark, _):
             let advice = problem.contains("another document") ? "; a config is a single YAML document (remove the '---')" : ""
             return ConfigError(file: file, location: at(mark), message: "YAML error: \(problem)\(detail(context))\(advice)")
@@ -106,6 +107,13 @@ enum YAMLDocument {
         default: break
         }
         return nil
+    }
+
+    private static func character(at mark: Mark, in text: String) -> Unicode.Scalar? {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard mark.line >= 1, mark.line <= lines.count else { return nil }
+        let scalars = Array(lines[mark.line - 1].unicodeScalars)
+        return mark.column >= 1 && mark.column <= scalars.count ? scalars[mark.column - 1] : nil
     }
 
     /// Line and column (1-based, columns in Unicode scalars) of the scalar at `offset`.

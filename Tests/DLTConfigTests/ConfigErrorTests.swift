@@ -18,7 +18,7 @@ let badConfigs: [BadConfig] = [
     // YAML itself
     BadConfig(label: "YAML syntax", yaml: "model:\n  input: [1, 28\n  layers: []\n", line: 3, at: ": []",
               message: "YAML syntax error"),
-    BadConfig(label: "tab indentation", yaml: "model:\n\tinput: [1]\n", line: 2, at: "\tinput", message: "YAML syntax error"),
+    BadConfig(label: "tab indentation", yaml: "model:\n\tinput: [1]\n", line: 2, at: "\tinput", message: "YAML indents with spaces, not tabs"),
     BadConfig(label: "duplicate top-level key", yaml: configWithLayers(validLayers) + "seed: 1\nseed: 2\n", line: 6, at: "seed: 2",
               message: "duplicate key 'seed' in the same mapping; each key may be given once (first given at line 5, column 1)"),
     BadConfig(label: "duplicate key in a layer", yaml: configWithLayers("    - dense: {units: 10, units: 20}"), line: 4, at: "units: 20",
@@ -29,7 +29,7 @@ let badConfigs: [BadConfig] = [
               message: "single YAML document"),
     // Unknown keys and names
     BadConfig(label: "unknown top-level key", yaml: configWithLayers(validLayers) + "optimiser: adam\n", line: 5, at: "optimiser",
-              message: "the config: unknown key 'optimiser' — did you mean 'optimizer'?"),
+              message: "unknown top-level key 'optimiser' — did you mean 'optimizer'?"),
     BadConfig(label: "unknown layer type", yaml: configWithLayers("    - conv2: {filters: 8, kernel: 3}"), line: 4, at: "conv2:",
               message: "unknown layer 'conv2' — did you mean 'conv2d'?"),
     BadConfig(label: "unknown layer key", yaml: configWithLayers("    - conv2d: {filter: 8, kernel: 3}"), line: 4, at: "filter:",
@@ -109,7 +109,7 @@ let badConfigs: [BadConfig] = [
     BadConfig(label: "default name taken", yaml: configWithLayers("    - dense: {units: 4, name: dense_1}\n    - dense: {units: 4}"),
               line: 5, at: "dense: {units: 4}", message: "duplicate layer name 'dense_1' (first used by the layer at line 4); give one of them a different 'name:'"),
     BadConfig(label: "inputs naming an unknown layer", yaml: configWithLayers("    - dense: {units: 4, name: a}\n    - dense: {units: 4, inputs: [b]}"),
-              line: 5, at: "b]", message: "unknown input layer 'b'"),
+              line: 5, at: "b]", message: "unknown input layer 'b'; allowed: input or a"),
     BadConfig(label: "forward reference", yaml: configWithLayers("    - dense: {units: 4, name: a, inputs: [b]}\n    - dense: {units: 4, name: b}"),
               line: 4, at: "b]", message: "reads 'b', which comes later (line 5); layers must be listed in topological order"),
     BadConfig(label: "self reference", yaml: configWithLayers("    - dense: {units: 4, name: a, inputs: a}"), line: 4, at: "a}",
