@@ -85,6 +85,14 @@ public struct LayerSpec {
         }
     }
 
+    /// `concat`'s axis as a per-sample axis (DLTNN's Concat): the config counts axes of the
+    /// batched NCHW tensor like `torch.cat(dim=)`, so a positive axis loses 1 for the batch
+    /// (default 1 → 0, channels / features); negative axes count from the end either way.
+    public func sampleAxis(_ key: String = "axis") -> Int? {
+        guard let axis = int(key) else { return nil }
+        return axis > 0 ? axis - 1 : axis
+    }
+
     /// Position of that key's value (`inputs`, `name` and options), or the layer's own.
     public func location(of key: String) -> SourceLocation {
         locations[key] ?? location

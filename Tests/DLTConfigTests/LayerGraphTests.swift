@@ -20,6 +20,7 @@ struct LayerGraphTests {
         #expect(layers[2].inputs == ["stem", "conv2d_1"])
         #expect(layers[3].inputs == ["add_2", "input"])
         #expect(layers[3].int("axis") == -3)
+        #expect(layers[3].sampleAxis() == -3)
         #expect(layers[5].inputs == ["global_avgpool2d_4"])
         #expect(layers[5].initName == "normal" && layers[5].initStd == 0.02)
         #expect(layers[2].location(of: "inputs") == DLTConfig.SourceLocation(line: 6, column: 21))
@@ -34,6 +35,7 @@ struct LayerGraphTests {
             - concat: {inputs: [a, b]}
         """), file: "c.yaml")
         #expect(config.layers[2].int("axis") == 1)
+        #expect(config.layers[2].sampleAxis() == 0)
     }
 
     @Test func reshapeAndEmbedding() throws {
