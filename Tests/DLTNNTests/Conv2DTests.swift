@@ -1,0 +1,45 @@
+import DLTCore
+import DLTNN
+import Testing
+
+struct Conv2DTests {
+    /// A 2x2 kernel of ones over a 3x3 image 1...9 sums each 2x2 window, plus the bias.
+    @Test func forwardSumsWindows() throws {
+        let conv = Conv2D(name: "c", filters: 1, kernel: (2, 2))
+        let y = try forwardOnce(conv, inputShapes: [[1, 3, 3]], batch: 1, values: [(1...9).map(Float.init)]) {
+            conv.weight.value.fill(1); conv.bias!.value[0] = 0.5
+        }
+        #expect(y.shape == [1, 1, 2, 2])
+        #expect(y.array == [12.5, 16.5, 24.5, 28.5])
+    }
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let input: Shape, filters: Int, kernel: (Int, Int), stride: (Int, Int)
+        let padding: Padding, dilation: (Int, Int), activation: Activation
+        var testDescription: String { "\(input) k\(kernel) s\(stride) \(padding) d\(dilation) \(activation.name)" }
+    }
+
+    static let cases: [Case] = [
+        Case(input: [2, 5, 5], filters: 3, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .identity),
+        Case(input: [3, 7, 6], filters: 2, kernel: (3, 3), stride: (2, 2), padding: .explicit(height: 1, width: 1), dilation: (1, 1), activation: .identity),
+        Case(input: [2, 7, 7], filters: 2, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (2, 2), activation: .tanh),
+        Case(input: [1, 6, 7], filters: 3, kernel: (2, 3), stride: (2, 1), padding: .same, dilation: (1, 1), activation: .relu),
+        Case(input: [2, 5, 4], filters: 2, kernel: (1, 2), stride: (1, 2), padding: .explicit(height: 2, width: 0), dilation: (1, 1), activation: .sigmoid),
+    ]
+
+    @Test(arguments: cases)
+    func gradients(_ c: Case) throws {
+        var check = GradientCheck()
+        check.batch = 3
+        let conv = Conv2D(name: "conv2d_0", filters: c.filters, kernel: c.kernel, stride: c.stride,
+                          padding: c.padding, dilation: c.dilation, activation: c.activation)
+        try check.expectCorrect(conv, inputShapes: [c.input])
+    }
+
+    @Test func rejectsAVectorAndAnOversizedKernelNamingTheLayer() {
+        let vector = engineError { _ = try Conv2D(name: "conv_a", filters: 2, kernel: (3, 3)).build(inputShapes: [[10]]) }
+        #expect(vector?.message.contains("conv_a") == true)
+        let big = engineError { _ = try Conv2D(name: "conv_b", filters: 2, kernel: (5, 5)).build(inputShapes: [[1, 3, 3]]) }
+        #expect(big?.message.contains("conv_b") == true)
+    }
+}

@@ -1,0 +1,40 @@
+import DLTCore
+import DLTNN
+import Foundation
+import Testing
+
+struct DenseTests {
+    /// REFERENCE_MODELS.md's worked numbers: z = 3.9, sigmoid(z) = 0.98016. As written there
+    /// (x = (2, 3), w = (0.5, 0.7), b = 1) the dot product is 2*0.5 + 3*0.7 + 1 = 4.1; 3.9 is
+    /// x = (3, 2) against the same w. Both are checked, each with its own sigmoid.
+    @Test(arguments: [([Float(2), 3], Float(4.1), Float(0.983697)), ([3, 2], 3.9, 0.98016)])
+    func sigmoidUnitWorkedExample(x: [Float], z: Float, sigmoid: Float) throws {
+        for (activation, expected) in [(Activation.identity, z), (.sigmoid, sigmoid)] {
+            let dense = Dense(name: "unit", units: 1, activation: activation)
+            let y = try forwardOnce(dense, inputShapes: [[2]], batch: 1, values: [x]) {
+                dense.weight.value[0] = 0.5; dense.weight.value[1] = 0.7; dense.bias!.value[0] = 1
+            }
+            #expect(abs(y[0] - expected) < 1e-5)
+        }
+    }
+
+    @Test(arguments: [Activation.identity, .relu, .leakyRelu(alpha: 0.1), .sigmoid, .tanh, .gelu, .softmax])
+    func gradients(activation: Activation) throws {
+        var check = GradientCheck()
+        check.batch = 3
+        try check.expectCorrect(Dense(name: "dense_0", units: 5, activation: activation), inputShapes: [[7]])
+    }
+
+    @Test func gradientsWithoutBiasAndOddSizes() throws {
+        var check = GradientCheck()
+        check.batch = 5
+        try check.expectCorrect(Dense(name: "dense_1", units: 3, useBias: false), inputShapes: [[1]])
+        try check.expectCorrect(Dense(name: "dense_2", units: 1), inputShapes: [[13]])
+    }
+
+    @Test func rejectsAnImageInputNamingTheLayer() {
+        let error = engineError { _ = try Dense(name: "head", units: 4).build(inputShapes: [[3, 4, 4]]) }
+        #expect(error?.message.contains("'head'") == true)
+        #expect(error?.message.contains("(3, 4, 4)") == true)
+    }
+}
