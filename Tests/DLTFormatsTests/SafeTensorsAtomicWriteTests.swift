@@ -14,6 +14,7 @@ import Testing
     let path = directory.file("missing/last.safetensors")
     let error = #expect(throws: FormatError.self) { try SafeTensors.write(sampleFile(), to: path) }
     #expect(error?.file == path)
+    #expect(error?.kind == .io)
     #expect(error?.message.contains("No such file or directory") == true)
     #expect(try directory.contents().isEmpty)
 }

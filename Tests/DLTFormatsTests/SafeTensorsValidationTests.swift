@@ -15,6 +15,8 @@ private func parseError(_ bytes: [UInt8]) -> String? {
         _ = try SafeTensors.parse(bytes: bytes, name: "f.safetensors")
         return nil
     } catch let error as FormatError {
+        #expect(error.kind == .invalidData)
+        #expect(error.file == "f.safetensors")
         return error.message
     } catch {
         return "unexpected error type: \(error)"
@@ -92,6 +94,7 @@ private func parseError(_ bytes: [UInt8]) -> String? {
     let path = directory.file("nope.safetensors")
     let error = #expect(throws: FormatError.self) { try SafeTensors.read(path: path) }
     #expect(error?.file == path)
+    #expect(error?.kind == .io)
     #expect(error?.message == "cannot open: No such file or directory")
     #expect(error?.description == "\(path): cannot open: No such file or directory")
 }

@@ -15,17 +15,17 @@ enum FileIO {
     /// The whole file at `path`.
     static func readAll(path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw FormatError(file: path, message: "cannot open: \(reason())") }
+        guard descriptor >= 0 else { throw FormatError(file: path, message: "cannot open: \(reason())", kind: .io) }
         defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw FormatError(file: path, message: "cannot stat: \(reason())") }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FormatError(file: path, message: "not a regular file") }
+        guard fstat(descriptor, &info) == 0 else { throw FormatError(file: path, message: "cannot stat: \(reason())", kind: .io) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw FormatError(file: path, message: "not a regular file", kind: .io) }
         var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
         var filled = 0
         while filled < bytes.count {
             let got = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + filled, $0.count - filled) }
             if got < 0 && errno == EINTR { continue }
-            guard got >= 0 else { throw FormatError(file: path, message: "cannot read: \(reason())") }
+            guard got >= 0 else { throw FormatError(file: path, message: "cannot read: \(reason())", kind: .io) }
             if got == 0 { bytes.removeLast(bytes.count - filled); break }  // the file shrank meanwhile
             filled += got
         }
@@ -39,7 +39,7 @@ enum FileIO {
         _ = ignoreFileSizeSignal
         let temporary = "\(path).tmp-\(getpid())"
         func fail(_ what: String, _ code: Int32) -> FormatError {
-            FormatError(file: path, message: "\(what): \(reason(code)); the previous file, if any, is unchanged")
+            FormatError(file: path, message: "\(what): \(reason(code)); the previous file, if any, is unchanged", kind: .io)
         }
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw fail("cannot create \(temporary)", errno) }
@@ -87,12 +87,12 @@ enum FileIO {
         for component in path.split(separator: "/") {
             prefix += component + "/"
             if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
-                throw FormatError(file: path, message: "cannot create directory: \(reason())")
+                throw FormatError(file: path, message: "cannot create directory: \(reason())", kind: .io)
             }
         }
         var info = stat()
         guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw FormatError(file: path, message: "exists and is not a directory")
+            throw FormatError(file: path, message: "exists and is not a directory", kind: .io)
         }
     }
 }

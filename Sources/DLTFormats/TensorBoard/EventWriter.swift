@@ -40,7 +40,7 @@ public final class EventWriter {
             let opened = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0o644)
             if opened >= 0 { descriptor = opened; break }
             guard errno == EEXIST else {
-                throw FormatError(file: candidate, message: "cannot create event file: \(FileIO.reason())")
+                throw FormatError(file: candidate, message: "cannot create event file: \(FileIO.reason())", kind: .io)
             }
             suffix += 1
             candidate = "\(base).\(suffix)"
@@ -87,7 +87,7 @@ public final class EventWriter {
         }
         pending.removeAll(keepingCapacity: true)
         if let failure {
-            writeError = FormatError(file: path, message: "cannot write TensorBoard events: \(FileIO.reason(failure))")
+            writeError = FormatError(file: path, message: "cannot write TensorBoard events: \(FileIO.reason(failure))", kind: .io)
         }
     }
 
@@ -96,7 +96,7 @@ public final class EventWriter {
         guard descriptor >= 0 else { return }
         flush()
         if FileIO.closeDescriptor(descriptor) != 0 && writeError == nil {
-            writeError = FormatError(file: path, message: "cannot close: \(FileIO.reason())")
+            writeError = FormatError(file: path, message: "cannot close: \(FileIO.reason())", kind: .io)
         }
         descriptor = -1
     }
