@@ -89,7 +89,7 @@ public enum GraphBuilder {
         case "gelu": return ActivationLayer(name: name, activation: .gelu)
         case "softmax": return ActivationLayer(name: name, activation: .softmax)
         case "add": return Add(name: name)
-        case "concat": return Concat(name: name, axis: s.int("axis") ?? 0)
+        case "concat": return Concat(name: name, axis: s.sampleAxis() ?? 0)
         default:
             throw ConfigError(file: config.file, location: s.location, message: "unknown layer type '\(s.type)'")
         }

@@ -6,7 +6,7 @@ struct DLT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlt",
         abstract: "Train, evaluate, run and export deep-learning models described in a YAML config.",
-        subcommands: [Train.self, Eval.self, Predict.self, Summary.self, Bench.self])
+        subcommands: [Train.self, Eval.self, Predict.self, Export.self, Summary.self, Bench.self, Plot.self])
 
     /// Parses and runs, mapping every failure to SPEC.md's exit codes: 2 for bad usage, config or
     /// data (reported before any work), 1 for failures at run time; one line on stderr, never a trace.
