@@ -93,7 +93,8 @@ struct DataConfigParser {
         switch format {
         case .idx:
             try source.checkKeys(allowed: ["images", "labels"])
-            return .init(images: try path(source, "images"), labels: try path(source, "labels"), files: nil, path: nil,
+            // Labels are optional: an autoencoder (mse on the image itself) needs images only.
+            return .init(images: try path(source, "images"), labels: try optionalPath(source, "labels"), files: nil, path: nil,
                          inputs: nil, labelColumn: nil, textColumn: nil, location: location)
         case .npy:
             try source.checkKeys(allowed: ["inputs", "labels"])
@@ -117,6 +118,11 @@ struct DataConfigParser {
 
     private func path(_ source: MappingReader, _ key: String) throws -> String {
         try reader.string(try source.required(key, "a file path"), source.what(key))
+    }
+
+    private func optionalPath(_ source: MappingReader, _ key: String) throws -> String? {
+        guard let node = source.node(key) else { return nil }
+        return try reader.string(node, source.what(key))
     }
 
     private func column(_ node: Node, _ what: String) throws -> DataConfig.Column {
