@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Kill/resume test: a run killed with SIGKILL at random moments and resumed from its last
+# checkpoint must end with the same model and optimizer tensors, bit for bit, as an
+# uninterrupted run with the same seed and thread count.
+#
+# Usage: scripts/kill_test.sh TRIALS DLT_BINARY     (exit 1 on any mismatch or failure)
+# Env: KILL_CONFIG (default configs/mnist_mlp.yaml), KILL_FLAGS (default below), MAX_KILLS (3).
+set -uo pipefail
+if [ $# -ne 2 ]; then echo "usage: $0 TRIALS DLT_BINARY" >&2; exit 2; fi
+TRIALS=$1
+cd "$(dirname "$0")/.."
+DLT="$(cd "$(dirname "$2")" && pwd)/$(basename "$2")"
+CONFIG=${KILL_CONFIG:-configs/mnist_mlp.yaml}
+read -r -a FLAGS <<<"${KILL_FLAGS:---train-limit 2000 --epochs 6 --threads 2 --seed 1 --batch-size 64}"
+MAX_KILLS=${MAX_KILLS:-3}
+W="$(mktemp -d "${TMPDIR:-/tmp}/dlt-kill.XXXXXX")"
+trap 'rm -rf "$W"' EXIT
+
+now() { date +%s.%N; }
+start=$(now)
+timeout 300 "$DLT" train "$CONFIG" "${FLAGS[@]}" --out "$W/A" >/dev/null 2>"$W/A.err" \
+  || { echo "kill_test: the uninterrupted run failed: $(tail -1 "$W/A.err")" >&2; exit 1; }
+T=$(python3 -c "print(max(0.2, $(now) - $start))")
+echo "kill_test: uninterrupted run took ${T}s; $TRIALS trials, up to $MAX_KILLS kills each"
+# Any single attempt that takes 20x the uninterrupted run (plus slack) has hung.
+LIMIT=$(python3 -c "print(int($T * 20 + 60))")
+
+ok=0
+for trial in $(seq 1 "$TRIALS"); do
+  B="$W/B$trial"; kills=0; attempts=0; done_=0; log=""
+  while [ $done_ -eq 0 ]; do
+    attempts=$((attempts + 1))
+    if [ -f "$B/last.safetensors" ]; then args=(--resume "$B/last.safetensors" --out "$B"); how=resume
+    else args=(--out "$B" --overwrite); how=fresh; fi
+    timeout "$LIMIT" "$DLT" train "$CONFIG" "${FLAGS[@]}" "${args[@]}" >/dev/null 2>"$W/B.err" &
+    pid=$!
+    if [ $kills -lt "$MAX_KILLS" ]; then
+      # A random moment within the uninterrupted run's duration.
+      delay=$(python3 -c "import random; print(round(random.uniform(0.05, 1.0) * $T, 3))")
+      sleep "$delay"
+      if kill -0 "$pid" 2>/dev/null; then
+        # timeout runs dlt as its child: kill dlt itself, then reap timeout.
+        child=$(pgrep -P "$pid" | head -1)
+        kill -KILL "${child:-$pid}" 2>/dev/null; kill -KILL "$pid" 2>/dev/null
+        wait "$pid" 2>/dev/null
+        kills=$((kills + 1)); log+="$how+kill@${delay}s "
+        continue
+      fi
+    fi
+    wait "$pid"; rc=$?
+    log+="$how->exit$rc "
+    if [ $rc -ne 0 ]; then echo "trial $trial: run failed (exit $rc): $(tail -1 "$W/B.err")"; break; fi
+    done_=1
+  done
+  if [ $done_ -eq 1 ] && python3 scripts/compare_safetensors.py "$W/A/last.safetensors" "$B/last.safetensors" > "$W/cmp"; then
+    ok=$((ok + 1)); echo "trial $trial: identical   ($log)"
+  else
+    echo "trial $trial: MISMATCH    ($log)"; cat "$W/cmp" 2>/dev/null
+  fi
+done
+echo "kill_test: $ok/$TRIALS identical"
+[ "$ok" -eq "$TRIALS" ]
