@@ -32,7 +32,7 @@ yams() {
     for c in "$root"/Sources/CYaml/src/*.c; do
       clang -c -O1 -fsanitize=address -DYAML_DECLARE_STATIC -I "$YAMS_INCLUDE" "$c" -o "$OUT/yams/$(basename "$c" .c).o"
     done
-    swiftc -parse-as-library -emit-library -static -emit-module -module-name Yams -O \
+    swiftc -parse-as-library -emit-library -static -emit-module -module-name Yams -O -DSWIFT_PACKAGE \
       -I "$YAMS_INCLUDE" -Xcc -DYAML_DECLARE_STATIC "$root"/Sources/Yams/*.swift \
       -emit-module-path "$OUT/yams/Yams.swiftmodule" -o "$OUT/yams/libYams.a"
   fi
