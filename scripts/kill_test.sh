@@ -22,6 +22,18 @@ timeout 300 "$DLT" train "$CONFIG" "${FLAGS[@]}" --out "$W/A" >/dev/null 2>"$W/A
   || { echo "kill_test: the uninterrupted run failed: $(tail -1 "$W/A.err")" >&2; exit 1; }
 T=$(python3 -c "print(max(0.2, $(now) - $start))")
 echo "kill_test: uninterrupted run took ${T}s; $TRIALS trials, up to $MAX_KILLS kills each"
+
+# Memory must not grow with training length: the peak RSS of a run twice as long stays within
+# 10% (+8 MB slack for allocator noise) of the first run's.
+peak() { python3 -c 'import resource, subprocess, sys
+subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)' "$@"; }
+short=$(peak "$DLT" train "$CONFIG" "${FLAGS[@]}" --epochs 3 --out "$W/M1") || { echo "kill_test: memory run failed" >&2; exit 1; }
+long=$(peak "$DLT" train "$CONFIG" "${FLAGS[@]}" --epochs 12 --out "$W/M2") || { echo "kill_test: memory run failed" >&2; exit 1; }
+if [ "$long" -gt $((short + short / 10 + 8192)) ]; then
+  echo "kill_test: MEMORY GROWS: peak RSS ${short} KB after 3 epochs, ${long} KB after 12" >&2; exit 1
+fi
+echo "kill_test: peak RSS ${short} KB after 3 epochs, ${long} KB after 12 (no growth)"
 # Any single attempt that takes 20x the uninterrupted run (plus slack) has hung.
 LIMIT=$(python3 -c "print(int($T * 20 + 60))")
 
