@@ -1,0 +1,23 @@
+import Foundation
+import Testing
+
+/// `dlt bench --json`: throughput, peak SGEMM, MFU and per-layer timings.
+@Suite struct BenchCommandTests {
+    @Test func jsonHasSpecKeysAndOneEntryPerLayer() throws {
+        let result = runDLT(["bench", "configs/mnist_mlp.yaml", "--steps", "3", "--json", "--batch-size", "16", "--threads", "1"])
+        #expect(result.code == 0, "\(result.transcript)")
+        let report = try #require(jsonObject(result.stdout), "stdout is not one JSON object: \(result.stdout.prefix(300))")
+        for key in ["images_per_second", "infer_images_per_second", "sgemm_gflops", "mfu"] {
+            let value = try #require(report[key] as? Double, "bench --json lacks \(key)")
+            #expect(value > 0 && value.isFinite, "\(key) = \(value)")
+        }
+        let mfu = try #require(report["mfu"] as? Double)
+        #expect(mfu <= 1.5, "model FLOP/s over measured peak should not exceed the peak by much")
+        let layers = try #require(report["layers"] as? [[String: Any]])
+        #expect(layers.compactMap { $0["name"] as? String } == ["flatten_0", "dense_1", "dense_2"])
+        for layer in layers {
+            for key in ["forward_ms", "backward_ms"] { #expect(layer[key] is NSNumber, "layer entry lacks \(key)") }
+            #expect(layer.keys.contains { $0.lowercased().contains("gflop") }, "layer entry lacks GFLOP/s")
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// `--resume` continues a run exactly: weights and optimizer state after resuming are
+/// bit-identical to an uninterrupted run, from an epoch boundary and from the middle of an epoch.
+@Suite struct ResumeTests {
+    /// Two epochs of 20 steps (1000 images, batch 50, 10 % held out for validation).
+    static let options = ["--train-limit", "1000", "--batch-size", "50", "--threads", "2", "--seed", "5"]
+
+    /// Run A: two epochs uninterrupted, shared by both resume tests.
+    static let uninterrupted: Result<URL, SharedRuns.SetupError> = {
+        let out = SharedRuns.root.appendingPathComponent("resume-A")
+        let result = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2"] + options)
+        return result.code == 0 ? .success(out) : .failure(SharedRuns.SetupError(description: result.transcript))
+    }()
+
+    private func expectIdentical(_ resumed: URL, to reference: URL) throws {
+        let a = try SafeTensorsFile(path: reference.appendingPathComponent("last.safetensors").path)
+        let b = try SafeTensorsFile(path: resumed.appendingPathComponent("last.safetensors").path)
+        #expect(!a.tensors.isEmpty)
+        #expect(a.tensors.keys.contains { $0.hasPrefix("optimizer.") }, "optimizer state is compared too")
+        #expect(a.differences(from: b) == [], "tensors differ after resume")
+        #expect(a.metadata["step"] == b.metadata["step"])
+        #expect(a.metadata["epoch"] == b.metadata["epoch"])
+    }
+
+    @Test func resumeFromEpochBoundaryMatchesUninterruptedRun() throws {
+        let reference = try Self.uninterrupted.get()
+        try withTemporaryDirectory { dir in
+            let out = dir.appendingPathComponent("B")
+            let first = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "1"] + Self.options)
+            #expect(first.code == 0, "\(first.transcript)")
+            let resumed = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
+                                  "--resume", out.appendingPathComponent("last.safetensors").path] + Self.options)
+            #expect(resumed.code == 0, "\(resumed.transcript)")
+            try expectIdentical(out, to: reference)
+            // The resumed run appends its epoch to the same metrics file.
+            let rows = try String(contentsOf: out.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+                .split(separator: "\n").compactMap { jsonObject(String($0)) }
+            #expect(rows.compactMap { $0["epoch"] as? Int } == [1, 2])
+        }
+    }
+
+    @Test func resumeFromMidEpochCheckpointMatchesUninterruptedRun() throws {
+        let reference = try Self.uninterrupted.get()
+        try withTemporaryDirectory { dir in
+            let out = dir.appendingPathComponent("B")
+            let first = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2", "--max-steps", "7"] + Self.options)
+            #expect(first.code == 0, "\(first.transcript)")
+            let partial = try SafeTensorsFile(path: out.appendingPathComponent("last.safetensors").path)
+            #expect(partial.metadata["step"] == "7")
+            let resumed = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
+                                  "--resume", out.appendingPathComponent("last.safetensors").path] + Self.options)
+            #expect(resumed.code == 0, "\(resumed.transcript)")
+            try expectIdentical(out, to: reference)
+        }
+    }
+}
