@@ -16,7 +16,7 @@ public enum Evaluator {
         let batcher = try Batcher(dataset: dataset, order: Array(0..<dataset.count), batchSize: batchSize,
                                   normalization: normalization)
         var lossSum = 0.0
-        var metrics = runner.task.hasAccuracy ? ClassificationMetrics(classes: runner.task.classCount) : nil
+        var metrics = runner.task.hasAccuracy && dataset.labels != nil ? ClassificationMetrics(classes: runner.task.classCount) : nil
         while let batch = batcher.next() {
             let outcome = try runner.run(batch, training: false, stepSeed: 0, backward: false)
             lossSum += Double(outcome.loss) * Double(batch.count)
@@ -25,15 +25,10 @@ public enum Evaluator {
                 let width = output.count / batch.count
                 for i in 0..<batch.count {
                     let row = output.pointer + i * width
-                    switch runner.task {
-                    case .binary:
-                        let p = Activation.sigmoid(row[0])
-                        metrics!.add(label: Int(labels[i]), predicted: p > 0.5 ? 1 : 0, positiveScore: p)
-                    default:
-                        var best = 0
-                        for j in 1..<max(width, 1) where row[j] > row[best] { best = j }
-                        metrics!.add(label: Int(labels[i]), predicted: best)
-                    }
+                    let label = Int(labels[i])
+                    guard label >= 0 && label < metrics!.classes else { continue }
+                    metrics!.add(label: label, predicted: runner.task.predictedClass(row, width: width),
+                                 positiveScore: runner.task.positiveScore(row, width: width))
                 }
             }
         }

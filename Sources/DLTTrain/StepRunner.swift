@@ -56,22 +56,12 @@ public final class StepRunner {
         }
     }
 
-    /// Argmax against the label (multi-class) or logit > 0 against 0/1 (binary: sigmoid > 0.5).
     private func countCorrect(output: Tensor, batch: Batch) -> Int {
         guard let labels = batch.labels else { return 0 }
         let width = output.count / max(batch.count, 1)
         var correct = 0
-        switch task {
-        case .multiClass:
-            for i in 0..<batch.count {
-                let row = output.pointer + i * width
-                var best = 0
-                for j in 1..<max(width, 1) where row[j] > row[best] { best = j }
-                if best == Int(labels[i]) { correct += 1 }
-            }
-        case .binary:
-            for i in 0..<batch.count where (output[i * width] > 0) == (labels[i] == 1) { correct += 1 }
-        default: break
+        for i in 0..<batch.count where task.predictedClass(output.pointer + i * width, width: width) == Int(labels[i]) {
+            correct += 1
         }
         return correct
     }

@@ -9,15 +9,16 @@ public enum Task: Equatable {
     case multiClass(classes: Int)
     /// binary_cross_entropy with one output; labels 0 or 1 (or float targets in [0, 1]).
     case binary
-    /// mse against float targets of the output's size.
-    case regression
+    /// mse against float targets of the output's size (or integer labels, compared as numbers
+    /// for one output and as one-hot rows for several, so accuracy is defined when labels exist).
+    case regression(outputs: Int)
     /// mse against the (normalised) input itself: autoencoders.
     case reconstruction
 
     public var hasAccuracy: Bool {
         switch self {
-        case .multiClass, .binary: return true
-        case .regression, .reconstruction: return false
+        case .multiClass, .binary, .regression: return true
+        case .reconstruction: return false
         }
     }
 
@@ -26,6 +27,7 @@ public enum Task: Equatable {
         switch self {
         case .multiClass(let classes): return classes
         case .binary: return 2
+        case .regression(let outputs): return outputs == 1 ? 2 : outputs
         default: return 0
         }
     }
@@ -46,7 +48,26 @@ public enum Task: Equatable {
             }
             return .binary
         default:
-            return output == input && output.count > 1 ? .reconstruction : .regression
+            return output == input && output.count > 1 ? .reconstruction : .regression(outputs: output.count)
         }
+    }
+
+    /// The class a row of raw model output stands for: argmax of the scores; for one output,
+    /// 1 when the logit is positive (binary) or the value is above 0.5 (mse on 0/1 labels).
+    func predictedClass(_ row: UnsafePointer<Float>, width: Int) -> Int {
+        if width == 1 {
+            if case .binary = self { return row[0] > 0 ? 1 : 0 }
+            return row[0] > 0.5 ? 1 : 0
+        }
+        var best = 0
+        for j in 1..<width where row[j] > row[best] { best = j }
+        return best
+    }
+
+    /// The positive-class probability of a one-output model, for ROC-AUC.
+    func positiveScore(_ row: UnsafePointer<Float>, width: Int) -> Float? {
+        guard width == 1 else { return nil }
+        if case .binary = self { return Activation.sigmoid(row[0]) }
+        return row[0]
     }
 }

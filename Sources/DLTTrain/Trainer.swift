@@ -156,7 +156,7 @@ public final class Trainer {
                 started = now
                 progress.step(epoch: state.epoch + 1, epochs: epochs, batch: state.batchInEpoch, batches: batches,
                               loss: state.epochLossSum / Double(state.epochSamples),
-                              accuracy: setup.task.hasAccuracy ? Double(state.epochCorrect) / Double(state.epochSamples) : nil,
+                              accuracy: reportsAccuracy ? Double(state.epochCorrect) / Double(state.epochSamples) : nil,
                               imagesPerSecond: Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
                               elapsed: state.epochSeconds)
                 if Interrupt.requested {
@@ -182,7 +182,7 @@ public final class Trainer {
         let config = setup.config
         let samples = max(state.epochSamples, 1)
         let trainLoss = state.epochLossSum / Double(samples)
-        let trainAccuracy = setup.task.hasAccuracy ? Double(state.epochCorrect) / Double(samples) : nil
+        let trainAccuracy = reportsAccuracy ? Double(state.epochCorrect) / Double(samples) : nil
         var validation: Evaluator.Result?
         if let val = data.validation, val.count > 0 {
             validation = try Evaluator.evaluate(val, runner: setup.runner, normalization: data.normalization,
@@ -289,6 +289,9 @@ public final class Trainer {
         }
         return Double(sum)
     }
+
+    /// Accuracy is reported when the task has one and the data carries labels.
+    private var reportsAccuracy: Bool { setup.task.hasAccuracy && data.train.labels != nil }
 
     /// Dropout's seed for a step: depends only on the run seed and the step number.
     private func stepSeed(_ step: Int) -> UInt64 {

@@ -13,7 +13,7 @@ enum ErrorReport {
         switch error {
         case let e as ConfigError: (message, code) = (e.description, 2)
         case let e as DataError: (message, code) = (e.description, 2)
-        case let e as FormatError: (message, code) = (e.description, 2)
+        case let e as FormatError: (message, code) = (e.description, e.kind == .io ? 1 : 2)
         case let e as UsageError: (message, code) = (e.message, 2)
         case let e as EngineError: (message, code) = (e.message, 2)
         case let e as RunFailure: (message, code) = (e.message, 1)

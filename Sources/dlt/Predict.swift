@@ -35,9 +35,10 @@ struct Predict: ParsableCommand {
         for i in 0..<dataset.count {
             let scores = Array(predictions.values[i * width..<(i + 1) * width])
             let top: [(String, Float)]
-            if model.task == .binary {
+            if scores.count == 1 && model.task.hasAccuracy {
+                // One output read as the probability of class 1 (sigmoid unit, or mse on 0/1 labels).
                 let p = scores[0]
-                let ranked = [(1, p), (0, 1 - p)].prefix(k)
+                let ranked = [(1, p), (0, 1 - p)].sorted { $0.1 > $1.1 }.prefix(k)
                 top = ranked.map { (classNames.count == 2 ? classNames[$0.0] : String($0.0), $0.1) }
             } else {
                 top = scores.enumerated().sorted { $0.element > $1.element || ($0.element == $1.element && $0.offset < $1.offset) }
