@@ -69,6 +69,16 @@ public struct TrainingData {
         guard perSample == input else {
             throw DataError(file: file, message: "samples have shape \(Shape(dataset.sampleShape)) but the model input is \(Shape(config.input)) (set model.input to match the data)")
         }
+        // Token ids must index the embedding table; an id past it would silently embed as zeros.
+        for spec in config.layers where spec.type == "embedding" && (spec.inputs == nil ? spec.name == config.layers.first?.name : spec.inputs == [LayerSpec.modelInputName]) {
+            let vocab = spec.int("vocab") ?? 0
+            for i in 0..<dataset.values.count {
+                let id = dataset.values[i]
+                if !(id >= 0 && id < Float(vocab)) || id != id.rounded() {
+                    throw DataError(file: file, message: "token id \(id) of sample \(i / max(perSample, 1)) is not in 0..<\(vocab), the vocab of layer '\(spec.name)'")
+                }
+            }
+        }
         switch task {
         case .multiClass(let classes):
             guard let labels = dataset.labels else {

@@ -1,0 +1,78 @@
+import DLTCore
+import DLTNN
+import DLTTrain
+import Testing
+
+/// A node read by several layers receives the sum of the gradients of every path (the residual
+/// shortcut case). Checked against central finite differences of the loss through `Graph.forward`.
+@Suite struct GraphFanOutGradientTests {
+    /// The test loss L = Σ w ⊙ y over the graph output y (N, outputs), so dL/dy = w.
+    private func loss(_ graph: Graph, input: Tensor, weights: [Float], context: LayerContext) -> Double {
+        let y = graph.forward(input, context: context)
+        return zip(y.array, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+
+    /// Compares every parameter gradient from `backward` with (L(p + ε) − L(p − ε)) / 2ε.
+    private func checkGradients(_ graph: Graph, inputFeatures: Int, seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        graph.initializeParameters(random: &random)
+        let batch = 2
+        let input = Tensor(shape: [batch, inputFeatures], values: (0..<(batch * inputFeatures)).map { Float($0 % 5) * 0.3 - 0.6 })
+        let outputs = graph.outputShape.count * batch
+        let weights = (0..<outputs).map { Float($0 % 3) - 0.7 }
+        let context = LayerContext(split: ThreadSplit(threads: 1), training: false)
+
+        graph.zeroGradients()
+        _ = graph.forward(input, context: context)
+        let dy = graph.outputGradient.pointer
+        for i in 0..<outputs { dy[i] = weights[i] }
+        graph.backward(input: input, context: context)
+
+        let epsilon: Float = 1e-2
+        for (name, parameter) in graph.namedParameters where parameter.isTrainable {
+            let analytic = parameter.gradient.array
+            let p = parameter.value.pointer
+            for k in 0..<parameter.value.count {
+                let saved = p[k]
+                p[k] = saved + epsilon
+                let plus = loss(graph, input: input, weights: weights, context: context)
+                p[k] = saved - epsilon
+                let minus = loss(graph, input: input, weights: weights, context: context)
+                p[k] = saved
+                let numeric = (plus - minus) / (2 * Double(epsilon))
+                let error = abs(numeric - Double(analytic[k]))
+                #expect(error <= 2e-3 + 1e-2 * abs(numeric), "\(name)[\(k)]: backward \(analytic[k]), finite difference \(numeric)")
+            }
+        }
+    }
+
+    /// a = tanh(Dense(x)); b = tanh(Dense(a)); s = a + b; y = Dense(s). `a` feeds both `b` and `s`.
+    @Test func residualShortcutSumsBothPaths() throws {
+        let graph = Graph(inputShape: [3])
+        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
+        let b = try graph.append(Dense(name: "b", units: 4, activation: .tanh), inputs: [a])
+        let sum = try graph.append(Add(name: "sum"), inputs: [b, a])
+        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        checkGradients(graph, inputFeatures: 3, seed: 7)
+    }
+
+    /// s = a + a: one layer reads the same node twice, so dL/da = 2 dL/ds.
+    @Test func sameNodeReadTwiceByOneLayerDoublesGradient() throws {
+        let graph = Graph(inputShape: [3])
+        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
+        let sum = try graph.append(Add(name: "sum"), inputs: [a, a])
+        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        checkGradients(graph, inputFeatures: 3, seed: 11)
+    }
+
+    /// Three consumers of one node (two dense branches and the shortcut), joined by one add.
+    @Test func threeConsumersOfOneNode() throws {
+        let graph = Graph(inputShape: [3])
+        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
+        let left = try graph.append(Dense(name: "left", units: 4, activation: .sigmoid), inputs: [a])
+        let right = try graph.append(Dense(name: "right", units: 4, activation: .tanh), inputs: [a])
+        let sum = try graph.append(Add(name: "sum"), inputs: [left, right, a])
+        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        checkGradients(graph, inputFeatures: 3, seed: 13)
+    }
+}
