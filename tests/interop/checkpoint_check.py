@@ -21,7 +21,8 @@ def check_export(dlt, report, run, name):
     except Exception as error:
         report.check(f"checkpoint {name} opens with safetensors", False, str(error))
         return None
-    report.check(f"checkpoint {name} opens with safetensors", bool(checkpoint) and bool(metadata),
+    has_config = "config" in metadata and "model:" in metadata["config"] and "epoch" in metadata
+    report.check(f"checkpoint {name} opens with safetensors", bool(checkpoint) and has_config,
                  f"{len(checkpoint)} tensors, metadata keys {sorted(metadata)}")
     if not dlt.must(report, f"checkpoint {name} export", "export", checkpoint_path, "--format", "safetensors",
                     "-o", exported_path):
@@ -30,7 +31,8 @@ def check_export(dlt, report, run, name):
     model_names = sorted(k for k in checkpoint if not k.startswith("optimizer."))
     equal = sorted(exported) == model_names and all(np.array_equal(exported[k], checkpoint[k]) for k in exported)
     report.check(f"checkpoint {name} export equals checkpoint weights", equal,
-                 f"exported {sorted(exported)}, checkpoint weights {model_names}")
+                 f"{len(exported)} exported tensors, {len(model_names)} checkpoint weights"
+                 + ("" if equal else f": exported {sorted(exported)}, checkpoint {model_names}"))
     return checkpoint
 
 

@@ -42,6 +42,8 @@ def check_config(dlt, report, config_path, tmp):
         return None
 
     raw = raw_inputs(config, SAMPLES)
+    if len(raw) < 8:  # tiny data sets (xor's 4 rows): repeat rows so that a batch of 7 exists
+        raw = np.resize(raw, (8, *raw.shape[1:]))
     raw_path = os.path.join(run, "inputs.npy")
     out_path = os.path.join(run, "predict.npy")
     np.save(raw_path, raw)
