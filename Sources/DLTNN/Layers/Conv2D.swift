@@ -80,18 +80,25 @@ public final class Conv2D: InitializableLayer {
             }
             let result = gemmMatrix.pointer + start * f * p
             Gemm.multiply(m: f, n: ldc, k: ckk, a: w, lda: ckk, b: cols, ldb: ldc, c: result, ldc: ldc)
-            // (F, n*P) -> (n, F, P) with bias.
+            // (F, n*P) -> (n, F, P) with bias; ReLU fused into the same pass.
+            let fuseRelu = act == .relu
             for i in 0..<count {
                 let y = output.pointer + (start + i) * f * p
                 for c in 0..<f {
                     let src = result + c * ldc + i * p, dst = y + c * p
                     let bc = b?[c] ?? 0
-                    for j in 0..<p { dst[j] = src[j] + bc }
+                    if fuseRelu {
+                        for j in 0..<p { dst[j] = max(src[j] + bc, 0) }
+                    } else {
+                        for j in 0..<p { dst[j] = src[j] + bc }
+                    }
                 }
             }
-            let y = output.pointer + start * f * p
-            if keepInput { (self.preActivation.pointer + start * f * p).update(from: y, count: count * f * p) }
-            act.apply(y, count: count * f * p, channels: f, inner: p)
+            if !fuseRelu {
+                let y = output.pointer + start * f * p
+                if keepInput { (self.preActivation.pointer + start * f * p).update(from: y, count: count * f * p) }
+                act.apply(y, count: count * f * p, channels: f, inner: p)
+            }
         }
     }
 
@@ -114,28 +121,26 @@ public final class Conv2D: InitializableLayer {
             let ldc = count * p
             let dz = gemmMatrix.pointer + start * f * p
             let cols = columns.pointer + start * ckk * p
-            // dZ = dY * act'(.) in NCHW, transposed into (F, n*P) for the gemms.
+            // dZ = dY * act'(.) in NCHW, transposed into (F, n*P) for the gemms; ReLU (the common
+            // case) is fused into the copy.
             let gy = outputGradient.pointer + start * f * p
             let y = output.pointer + start * f * p
             for i in 0..<count {
                 for c in 0..<f {
-                    (dz + c * ldc + i * p).update(from: gy + (i * f + c) * p, count: p)
-                }
-            }
-            if act != .identity {
-                // Activation derivative in NCHW order, applied on a transposed view: do it per (image, channel) row.
-                for i in 0..<count {
-                    for c in 0..<f {
-                        let off = (i * f + c) * p
-                        let row = dz + c * ldc + i * p
-                        if act == .softmax {
-                            continue
+                    let src = gy + (i * f + c) * p, row = dz + c * ldc + i * p
+                    if act == .relu {
+                        let out = y + (i * f + c) * p
+                        for j in 0..<p { row[j] = out[j] > 0 ? src[j] : 0 }
+                    } else {
+                        row.update(from: src, count: p)
+                        if act != .identity && act != .softmax {
+                            let off = (i * f + c) * p
+                            act.backward(output: y + off, input: pre.map { $0 + off }, gradient: row, count: p, channels: 1, inner: 1)
                         }
-                        act.backward(output: y + off, input: pre.map { $0 + off }, gradient: row, count: p, channels: 1, inner: 1)
                     }
                 }
-                if act == .softmax { self.softmaxBackward(dz: dz, y: y, gy: gy, count: count, ldc: ldc) }
             }
+            if act == .softmax { self.softmaxBackward(dz: dz, y: y, gy: gy, count: count, ldc: ldc) }
             let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, beta: Float
             if slices == 1 {
                 dw = weight.gradient.pointer; db = bias?.gradient.pointer; beta = 1

@@ -42,7 +42,12 @@ public final class MaxPool2D: Layer {
             argmax = .allocate(capacity: output.count)
         }
         let indices = argmax.baseAddress!
+        let isPlain2x2 = g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.padTop == 0 && g.padLeft == 0
         context.split.forEachSlice(of: n * g.channels) { _, planes in
+            if isPlain2x2 {
+                MaxPool2D.forward2x2(x.pointer, output.pointer, indices, planes: planes, g)
+                return
+            }
             for plane in planes {
                 let src = x.pointer + plane * g.inArea
                 let dst = output.pointer + plane * g.outArea
@@ -63,6 +68,31 @@ public final class MaxPool2D: Layer {
                         dst[oh * g.outW + ow] = best
                         idx[oh * g.outW + ow] = Int32(bestIndex)
                     }
+                }
+            }
+        }
+    }
+
+    /// The common 2x2 stride-2 window without padding: four loads, no bounds checks.
+    /// Ties go to the first maximum in row-major order, as in the general loop.
+    private static func forward2x2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
+                                   _ indices: UnsafeMutablePointer<Int32>, planes: Range<Int>, _ g: WindowGeometry) {
+        let w = g.width
+        for plane in planes {
+            let src = x + plane * g.inArea
+            let dst = y + plane * g.outArea
+            let idx = indices + plane * g.outArea
+            for oh in 0..<g.outH {
+                let top = src + 2 * oh * w, bottom = top + w
+                let rowBase = 2 * oh * w
+                for ow in 0..<g.outW {
+                    let c = 2 * ow
+                    var best = top[c], at = rowBase + c
+                    if top[c + 1] > best { best = top[c + 1]; at = rowBase + c + 1 }
+                    if bottom[c] > best { best = bottom[c]; at = rowBase + w + c }
+                    if bottom[c + 1] > best { best = bottom[c + 1]; at = rowBase + w + c + 1 }
+                    dst[oh * g.outW + ow] = best
+                    idx[oh * g.outW + ow] = Int32(at)
                 }
             }
         }
