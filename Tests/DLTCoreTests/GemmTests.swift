@@ -1,0 +1,77 @@
+import DLTCore
+import Testing
+
+struct GemmTests {
+    /// Every transpose combination against a triple loop in Double, at odd sizes, with beta.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
+    func matchesNaiveProduct(transposeA: Bool, transposeB: Bool) {
+        let m = 5, n = 7, k = 3
+        var random = SeededRandom(seed: 9)
+        let a = (0..<(m * k)).map { _ in random.uniform(-1, 1) }
+        let b = (0..<(k * n)).map { _ in random.uniform(-1, 1) }
+        var c = (0..<(m * n)).map { _ in random.uniform(-1, 1) }
+        let c0 = c
+        Gemm.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: 2,
+                      a: a, lda: transposeA ? m : k, b: b, ldb: transposeB ? k : n, beta: 0.5, c: &c, ldc: n)
+        for i in 0..<m { for j in 0..<n {
+            var s = 0.0
+            for p in 0..<k {
+                let av = transposeA ? a[p * m + i] : a[i * k + p]
+                let bv = transposeB ? b[j * k + p] : b[p * n + j]
+                s += Double(av) * Double(bv)
+            }
+            #expect(abs(Double(c[i * n + j]) - (2 * s + 0.5 * Double(c0[i * n + j]))) < 1e-5)
+        } }
+    }
+}
+
+struct ThreadSplitTests {
+    @Test func slicesCoverTheBatchContiguously() {
+        for n in [1, 2, 7, 32, 33] {
+            for slices in 1...4 {
+                let ranges = (0..<slices).map { ThreadSplit.range(of: $0, slices: slices, total: n) }
+                #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == n)
+                for (a, b) in zip(ranges, ranges.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+                #expect(ranges.map(\.count).max()! - ranges.map(\.count).min()! <= 1)
+            }
+        }
+    }
+
+    @Test func everySampleIsVisitedOnce() {
+        let split = ThreadSplit(threads: 3)
+        let counts = Tensor(shape: [10])
+        split.forEachSlice(of: 10) { _, range in for i in range { counts[i] += 1 } }
+        #expect(counts.array == Array(repeating: 1, count: 10))
+    }
+}
+
+struct SeededRandomTests {
+    /// The stream is part of the checkpoint contract: these values must never change.
+    @Test func aSeedGivesAFixedStream() {
+        var a = SeededRandom(seed: 42), b = SeededRandom(seed: 42), c = SeededRandom(seed: 43)
+        let first = (0..<4).map { _ in a.next() }
+        #expect(first == (0..<4).map { _ in b.next() })
+        #expect(first != (0..<4).map { _ in c.next() })
+        var restored = SeededRandom(state: a.stateWords)
+        #expect(restored.next() == a.next())
+    }
+
+    @Test func uniformAndNormalHaveTheRightMoments() {
+        var r = SeededRandom(seed: 1)
+        let n = 20000
+        let u = (0..<n).map { _ in Double(r.nextFloat()) }
+        #expect(u.allSatisfy { $0 >= 0 && $0 < 1 })
+        #expect(abs(u.reduce(0, +) / Double(n) - 0.5) < 0.01)
+        let z = (0..<n).map { _ in Double(r.normal()) }
+        let mean = z.reduce(0, +) / Double(n)
+        let variance = z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(n)
+        #expect(abs(mean) < 0.03 && abs(variance - 1) < 0.05)
+    }
+
+    @Test func permutationsArePermutations() {
+        var r = SeededRandom(seed: 5, stream: 2)
+        let p = r.permutation(1000)
+        #expect(p.sorted() == Array(0..<1000))
+        #expect(p != Array(0..<1000))
+    }
+}
