@@ -77,7 +77,7 @@ public enum Checkpoint {
 
     /// Reads a checkpoint written by `save` (or any safetensors file, for `--init-from`).
     public static func read(path: String) throws -> Contents {
-        let file = try SafeTensors.read(path: path)
+        let file = try readInput(path)
         var state = TrainerState()
         if let json = file.metadata["trainer_state"] {
             guard let decoded = try? JSONDecoder().decode(TrainerState.self, from: Data(json.utf8)) else {
@@ -111,6 +111,16 @@ public enum Checkpoint {
             copy(saved.values, into: tensor)
         }
         optimizer.restore(stepCount: contents.optimizerStep)
+    }
+
+    /// Reads a safetensors file given as input: a missing or unreadable file is bad usage
+    /// (exit 2), unlike a failed write at run time.
+    static func readInput(_ path: String) throws -> SafeTensorsFile {
+        do {
+            return try SafeTensors.read(path: path)
+        } catch let error as FormatError {
+            throw FormatError(file: error.file, message: error.message, kind: .invalidData)
+        }
     }
 
     static func copy(_ values: [Float], into tensor: Tensor) {

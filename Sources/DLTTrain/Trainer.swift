@@ -96,7 +96,7 @@ public final class Trainer {
         for metric in config.metrics where metric != "accuracy" && metric != "loss" {
             columns += ["train_\(metric)", "val_\(metric)"]
         }
-        return columns + ["seconds", "images_per_second"]
+        return columns + ["seconds", "images_per_second", "rss_mb"]
     }
 
     public struct Result {
@@ -196,6 +196,7 @@ public final class Trainer {
             "val_loss": validation?.loss, "val_accuracy": validation?.accuracy,
             "seconds": state.epochSeconds,
             "images_per_second": Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
+            "rss_mb": ResidentMemory.megabytes(),
         ]
         if let metrics = validation?.metrics {
             row["val_precision"] = metrics.macroPrecision

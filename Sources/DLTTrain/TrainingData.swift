@@ -43,7 +43,7 @@ public struct TrainingData {
                                   classNames: data.classes, vocabulary: fixedVocabulary ?? vocabulary)
         for (dataset, source) in [(result.train, trainSource), (validation, data.validation ?? trainSource), (test, data.test)] {
             guard let dataset, let source else { continue }
-            try check(dataset, displayName: source.displayName, config: config, task: task)
+            try check(dataset, displayName: source.displayName, labelsName: source.labels, config: config, task: task)
         }
         _ = try result.normalization.affine(sampleShape: config.input, name: config.file)
         // Samples take the model's input shape (e.g. 28x28 IDX images fed to input [784]).
@@ -63,7 +63,10 @@ public struct TrainingData {
     }
 
     /// The samples must have the model's input shape (or its element count) and labels that fit the outputs.
-    static func check(_ dataset: Dataset, displayName file: String, config: ModelConfig, task: Task) throws {
+    /// `labelsName`: the file labels come from when it is not the samples' file (IDX, npy).
+    static func check(_ dataset: Dataset, displayName file: String, labelsName: String? = nil,
+                      config: ModelConfig, task: Task) throws {
+        let labelFile = labelsName ?? file
         let perSample = dataset.sampleShape.reduce(1, *)
         let input = config.input.reduce(1, *)
         guard perSample == input else {
@@ -82,10 +85,10 @@ public struct TrainingData {
         switch task {
         case .multiClass(let classes):
             guard let labels = dataset.labels else {
-                throw DataError(file: file, message: "cross_entropy needs labels and this data has none")
+                throw DataError(file: labelFile, message: "cross_entropy needs labels and this data has none")
             }
             if let i = labels.firstIndex(where: { $0 < 0 || Int($0) >= classes }) {
-                throw DataError(file: file, message: "label \(labels[i]) of sample \(i) is outside the model's \(classes) outputs (0...\(classes - 1))")
+                throw DataError(file: labelFile, message: "label \(labels[i]) of sample \(i) is outside the model's \(classes) outputs (0...\(classes - 1))")
             }
             if let names = config.data?.classes, names.count != classes {
                 throw ConfigError(file: config.file, location: config.location(ofKeyPath: "data.classes"),
@@ -93,14 +96,14 @@ public struct TrainingData {
             }
         case .binary:
             if let labels = dataset.labels, let i = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-                throw DataError(file: file, message: "label \(labels[i]) of sample \(i) is not 0 or 1, as binary_cross_entropy needs")
+                throw DataError(file: labelFile, message: "label \(labels[i]) of sample \(i) is not 0 or 1, as binary_cross_entropy needs")
             }
             if dataset.labels == nil && dataset.targets == nil {
-                throw DataError(file: file, message: "binary_cross_entropy needs labels and this data has none")
+                throw DataError(file: labelFile, message: "binary_cross_entropy needs labels and this data has none")
             }
         case .regression:
             if dataset.labels == nil && dataset.targets == nil {
-                throw DataError(file: file, message: "mse needs targets and this data has none")
+                throw DataError(file: labelFile, message: "mse needs targets and this data has none")
             }
         case .reconstruction:
             break

@@ -7,7 +7,7 @@ import DLTFormats
 public enum WeightImport {
     /// Loads what the file holds into `graph`; returns the layers it had nothing for.
     public static func load(path: String, into graph: Graph) throws -> [String] {
-        let file = try SafeTensors.read(path: path)
+        let file = try Checkpoint.readInput(path)
         let known = Set(graph.namedParameters.map(\.name))
         var missingLayers: [String] = []
         for node in graph.nodes {

@@ -18,7 +18,17 @@ enum ErrorReport {
         case let e as EngineError: (message, code) = (e.message, 2)
         case let e as RunFailure: (message, code) = (e.message, 1)
         case let e as ExitCode: Foundation.exit(e.rawValue)
-        default: (message, code) = (String(describing: error), 1)
+        default:
+            // ArgumentParser's own errors (help requests, bad flags) thrown while running.
+            if DLT.exitCode(for: error) == .success {
+                print(DLT.fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            if error is ValidationError || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.") {
+                (message, code) = (DLT.fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage", 2)
+            } else {
+                (message, code) = (String(describing: error), 1)
+            }
         }
         let oneLine = message.replacingOccurrences(of: "\n", with: " ")
         FileHandle.standardError.write(Data("dlt: error: \(oneLine)\n".utf8))

@@ -117,7 +117,8 @@ echo "--- command line"
 check cli_unknown_flag 2 - "unknown|unexpected|--bogus" "$W/out_cli_unknown_flag" -- train cases/valid.yaml --out "$W/out_cli_unknown_flag" --bogus
 check cli_batch_size_zero 2 - "batch" "$W/out_cli_batch_size_zero" -- train cases/valid.yaml --out "$W/out_cli_batch_size_zero" --batch-size 0
 check cli_threads_zero 2 - "threads" "$W/out_cli_threads_zero" -- train cases/valid.yaml --out "$W/out_cli_threads_zero" --threads 0
-check cli_epochs_zero 2 - "epochs" "$W/out_cli_epochs_zero" -- train cases/valid.yaml --out "$W/out_cli_epochs_zero" --epochs 0
+# --epochs 0 is valid (it writes the initial or --init-from weights as a checkpoint); negative is not.
+check cli_epochs_negative 2 - "epochs" "$W/out_cli_epochs_negative" -- train cases/valid.yaml --out "$W/out_cli_epochs_negative" --epochs=-1
 check cli_missing_argument 2 - "config|missing|expected" - -- train
 check cli_missing_config 2 cases/nothing.yaml "no such|not found|does not exist|cannot open" "$W/out_cli_missing_config" -- train cases/nothing.yaml --out "$W/out_cli_missing_config"
 
