@@ -3,8 +3,8 @@ import Testing
 
 /// `dlt bench --json`: throughput, peak SGEMM, MFU and per-layer timings.
 @Suite struct BenchCommandTests {
-    @Test func jsonHasSpecKeysAndOneEntryPerLayer() throws {
-        let result = runDLT(["bench", "configs/mnist_mlp.yaml", "--steps", "3", "--json", "--batch-size", "16", "--threads", "1"])
+    @Test func jsonHasSpecKeysAndOneEntryPerLayer() async throws {
+        let result = await runDLT(["bench", "configs/mnist_mlp.yaml", "--steps", "3", "--json", "--batch-size", "16", "--threads", "1"])
         #expect(result.code == 0, "\(result.transcript)")
         let report = try #require(jsonObject(result.stdout), "stdout is not one JSON object: \(result.stdout.prefix(300))")
         for key in ["images_per_second", "infer_images_per_second", "sgemm_gflops", "mfu"] {

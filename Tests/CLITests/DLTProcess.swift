@@ -44,11 +44,46 @@ enum DLTLocation {
     }()
 }
 
+/// Bounds how many `dlt` processes run at once: tests run in parallel, the machine may have two
+/// cores, and each process also loads its data set.
+actor ProcessSlots {
+    static let shared = ProcessSlots(limit: 3)
+    private var free: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { free = limit }
+
+    func acquire() async {
+        if free > 0 { free -= 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { free += 1 } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// Runs `body` on its own thread and awaits it, so that waiting for a child process never holds
+/// one of the few threads of Swift's cooperative pool that the parallel tests share.
+func onOwnThread<T>(_ body: @escaping () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread.detachNewThread { continuation.resume(returning: body()) }
+    }
+}
+
 /// Runs `dlt args...` in `directory` (default: the package root, since configs name their data
-/// relative to it) and returns its exit code, stdout and stderr. Output goes to temporary files,
-/// not pipes, so a chatty child can never block on a full pipe. A run longer than `timeout`
-/// seconds is terminated and reported with exit code -1.
-func runDLT(_ args: [String], in directory: URL? = nil, timeout: TimeInterval = 120) -> DLTResult {
+/// relative to it) and returns its exit code, stdout and stderr.
+func runDLT(_ args: [String], in directory: URL? = nil, timeout: TimeInterval = 120) async -> DLTResult {
+    await ProcessSlots.shared.acquire()
+    let result = await onOwnThread { runDLTBlocking(args, in: directory, timeout: timeout) }
+    await ProcessSlots.shared.release()
+    return result
+}
+
+/// The blocking part of `runDLT`. Output goes to temporary files, not pipes, so a chatty child can
+/// never block on a full pipe. A run longer than `timeout` seconds is terminated and reported
+/// with exit code -1.
+private func runDLTBlocking(_ args: [String], in directory: URL?, timeout: TimeInterval) -> DLTResult {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dlt-run-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: scratch) }
@@ -86,12 +121,12 @@ func runDLT(_ args: [String], in directory: URL? = nil, timeout: TimeInterval = 
     return DLTResult(code: timedOut ? -1 : process.terminationStatus, stdout: stdout, stderr: stderr)
 }
 
-/// A fresh temporary directory, removed when the value is released by `withTemporaryDirectory`.
-func withTemporaryDirectory<T>(_ body: (URL) throws -> T) rethrows -> T {
+/// Runs `body` with a fresh temporary directory and removes the directory afterwards.
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async rethrows -> T {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dlt-cli-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: dir) }
-    return try body(dir)
+    return try await body(dir)
 }
 
 /// Parses stdout as one JSON object.

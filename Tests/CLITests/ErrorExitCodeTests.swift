@@ -12,8 +12,8 @@ import Testing
         return line
     }
 
-    @Test func misspelledLayerKeyNamesFileLineAndColumn() throws {
-        try withTemporaryDirectory { dir in
+    @Test func misspelledLayerKeyNamesFileLineAndColumn() async throws {
+        try await withTemporaryDirectory { dir in
             let config = dir.appendingPathComponent("bad.yaml")
             try """
             name: bad
@@ -25,7 +25,7 @@ import Testing
             loss: mse
             """.write(to: config, atomically: true, encoding: .utf8)
             for command in [["train", config.path, "--out", dir.appendingPathComponent("run").path], ["summary", config.path]] {
-                let result = runDLT(command)
+                let result = await runDLT(command)
                 #expect(result.code == 2, "\(command[0]): \(result.transcript)")
                 let line = singleErrorLine(result)
                 #expect(line.hasPrefix("dlt: error: \(config.path):6:"), "names the file and line 6: \(line)")
@@ -36,31 +36,31 @@ import Testing
         }
     }
 
-    @Test func invalidYAMLSyntaxIsExitTwoWithPlace() throws {
-        try withTemporaryDirectory { dir in
+    @Test func invalidYAMLSyntaxIsExitTwoWithPlace() async throws {
+        try await withTemporaryDirectory { dir in
             let config = dir.appendingPathComponent("broken.yaml")
             try "name: broken\nmodel: {input: [2], layers: [\n".write(to: config, atomically: true, encoding: .utf8)
-            let result = runDLT(["summary", config.path])
+            let result = await runDLT(["summary", config.path])
             #expect(result.code == 2, "\(result.transcript)")
             let line = singleErrorLine(result)
             #expect(line.hasPrefix("dlt: error: \(config.path):"), "\(line)")
         }
     }
 
-    @Test func missingConfigFileIsExitTwo() {
-        let result = runDLT(["train", "/nonexistent/config.yaml"])
+    @Test func missingConfigFileIsExitTwo() async {
+        let result = await runDLT(["train", "/nonexistent/config.yaml"])
         #expect(result.code == 2, "\(result.transcript)")
         #expect(singleErrorLine(result).contains("/nonexistent/config.yaml"))
     }
 
-    @Test func unknownOptionIsBadUsage() {
-        let result = runDLT(["train", "configs/xor.yaml", "--epoch", "3"])
+    @Test func unknownOptionIsBadUsage() async {
+        let result = await runDLT(["train", "configs/xor.yaml", "--epoch", "3"])
         #expect(result.code == 2, "\(result.transcript)")
         _ = singleErrorLine(result)
     }
 
-    @Test func unknownSubcommandIsBadUsage() {
-        let result = runDLT(["fly"])
+    @Test func unknownSubcommandIsBadUsage() async {
+        let result = await runDLT(["fly"])
         #expect(result.code == 2, "\(result.transcript)")
         _ = singleErrorLine(result)
     }

@@ -7,8 +7,8 @@ import Testing
         try run.get().appendingPathComponent("last.safetensors").path
     }
 
-    @Test func tablePrintsAccuracyPerClassAndConfusionMatrix() throws {
-        let result = runDLT(["eval", try checkpoint(SharedRuns.mnistRun), "--threads", "1"])
+    @Test func tablePrintsAccuracyPerClassAndConfusionMatrix() async throws {
+        let result = await runDLT(["eval", try checkpoint(await SharedRuns.mnistRun), "--threads", "1"])
         #expect(result.code == 0, "\(result.transcript)")
         #expect(result.stdout.contains("accuracy"))
         #expect(result.stdout.contains("precision"))
@@ -17,8 +17,8 @@ import Testing
         #expect(result.stdout.lowercased().contains("confusion"))
     }
 
-    @Test func jsonHasEverySpecKeyAndConsistentNumbers() throws {
-        let result = runDLT(["eval", try checkpoint(SharedRuns.mnistRun), "--json", "--threads", "1"])
+    @Test func jsonHasEverySpecKeyAndConsistentNumbers() async throws {
+        let result = await runDLT(["eval", try checkpoint(await SharedRuns.mnistRun), "--json", "--threads", "1"])
         #expect(result.code == 0, "\(result.transcript)")
         let report = try #require(jsonObject(result.stdout), "stdout is not one JSON object: \(result.stdout.prefix(300))")
         for key in ["loss", "accuracy", "samples", "per_class", "macro_precision", "macro_recall", "macro_f1", "confusion_matrix"] {
@@ -49,8 +49,8 @@ import Testing
         #expect(((report["loss"] as? Double) ?? .nan).isFinite)
     }
 
-    @Test func binaryModelReportsAUC() throws {
-        let result = runDLT(["eval", try checkpoint(SharedRuns.textRun), "--json", "--threads", "1"])
+    @Test func binaryModelReportsAUC() async throws {
+        let result = await runDLT(["eval", try checkpoint(await SharedRuns.textRun), "--json", "--threads", "1"])
         #expect(result.code == 0, "\(result.transcript)")
         let report = try #require(jsonObject(result.stdout))
         let auc = try #require(report["auc"] as? Double, "eval --json of a binary model lacks auc")
@@ -59,20 +59,36 @@ import Testing
         #expect(matrix.count == 2)
     }
 
-    @Test func minAccuracyGateFailsWithExitOne() throws {
+    @Test func minAccuracyGateFailsWithExitOne() async throws {
         // One epoch on 256 images is far from 99 %.
-        let result = runDLT(["eval", try checkpoint(SharedRuns.mnistRun), "--min-accuracy", "0.99", "--threads", "1"])
+        let result = await runDLT(["eval", try checkpoint(await SharedRuns.mnistRun), "--min-accuracy", "0.99", "--threads", "1"])
         #expect(result.code == 1, "\(result.transcript)")
         #expect(result.stderr.contains("dlt: error: "))
     }
 
-    @Test func minAccuracyGatePassesWithExitZero() throws {
-        let result = runDLT(["eval", try checkpoint(SharedRuns.mnistRun), "--min-accuracy", "0.0", "--threads", "1"])
+    @Test func minAccuracyGatePassesWithExitZero() async throws {
+        let result = await runDLT(["eval", try checkpoint(await SharedRuns.mnistRun), "--min-accuracy", "0.0", "--threads", "1"])
         #expect(result.code == 0, "\(result.transcript)")
     }
 
-    @Test func missingCheckpointFailsWithOneErrorLine() {
-        let result = runDLT(["eval", "/nonexistent/last.safetensors"])
+    @Test func dataFilesReplaceTheTestSplit() async throws {
+        let ckpt = try checkpoint(await SharedRuns.mnistRun)
+        try await withTemporaryDirectory { dir in
+            let images = dir.appendingPathComponent("images.idx"), labels = dir.appendingPathComponent("labels.idx")
+            try InputFiles.idx((0..<3).map { InputFiles.sampleImage(variant: $0) }, width: 28, height: 28).write(to: images)
+            try InputFiles.idxLabels([1, 5, 9]).write(to: labels)
+            let result = await runDLT(["eval", ckpt, "--data", images.path, labels.path, "--json", "--threads", "1"])
+            #expect(result.code == 0, "\(result.transcript)")
+            let report = try #require(jsonObject(result.stdout))
+            #expect((report["samples"] as? Int) == 3)
+            let matrix = try #require(report["confusion_matrix"] as? [[Int]])
+            // Rows are the true classes 1, 5 and 9, one sample each.
+            #expect(matrix.map { $0.reduce(0, +) } == [0, 1, 0, 0, 0, 1, 0, 0, 0, 1])
+        }
+    }
+
+    @Test func missingCheckpointFailsWithOneErrorLine() async {
+        let result = await runDLT(["eval", "/nonexistent/last.safetensors"])
         #expect(result.code != 0)
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].hasPrefix("dlt: error: "), "\(result.transcript)")

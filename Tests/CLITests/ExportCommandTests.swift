@@ -3,11 +3,11 @@ import Testing
 
 /// `dlt export`: safetensors with the model's weights only (no optimizer state), and ONNX.
 @Suite struct ExportCommandTests {
-    @Test func safetensorsExportKeepsWeightsAndDropsOptimizerState() throws {
-        let run = try SharedRuns.mnistRun.get()
-        try withTemporaryDirectory { dir in
+    @Test func safetensorsExportKeepsWeightsAndDropsOptimizerState() async throws {
+        let run = try await SharedRuns.mnistRun.get()
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("weights.safetensors")
-            let result = runDLT(["export", run.appendingPathComponent("last.safetensors").path,
+            let result = await runDLT(["export", run.appendingPathComponent("last.safetensors").path,
                                  "--format", "safetensors", "-o", out.path])
             #expect(result.code == 0, "\(result.transcript)")
             let exported = try SafeTensorsFile(path: out.path)
@@ -20,11 +20,11 @@ import Testing
         }
     }
 
-    @Test func onnxExportIsANonEmptyModelProto() throws {
-        let run = try SharedRuns.mnistRun.get()
-        try withTemporaryDirectory { dir in
+    @Test func onnxExportIsANonEmptyModelProto() async throws {
+        let run = try await SharedRuns.mnistRun.get()
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("model.onnx")
-            let result = runDLT(["export", run.appendingPathComponent("last.safetensors").path, "--format", "onnx", "-o", out.path])
+            let result = await runDLT(["export", run.appendingPathComponent("last.safetensors").path, "--format", "onnx", "-o", out.path])
             #expect(result.code == 0, "\(result.transcript)")
             let bytes = try Data(contentsOf: out)
             // ModelProto field 1 (ir_version, varint) comes first; the weights are initialisers,
@@ -35,9 +35,9 @@ import Testing
         }
     }
 
-    @Test func unknownFormatIsBadUsage() throws {
-        let run = try SharedRuns.mnistRun.get()
-        let result = runDLT(["export", run.appendingPathComponent("last.safetensors").path, "--format", "tflite"])
+    @Test func unknownFormatIsBadUsage() async throws {
+        let run = try await SharedRuns.mnistRun.get()
+        let result = await runDLT(["export", run.appendingPathComponent("last.safetensors").path, "--format", "tflite"])
         #expect(result.code == 2, "\(result.transcript)")
         #expect(result.stderr.hasPrefix("dlt: error: "))
     }

@@ -28,6 +28,15 @@ enum InputFiles {
         return data
     }
 
+    /// An IDX1 label file (magic 0x00000801, big-endian count) holding `labels`.
+    static func idxLabels(_ labels: [UInt8]) -> Data {
+        var data = Data()
+        for word in [UInt32(0x0801), UInt32(labels.count)] {
+            withUnsafeBytes(of: word.bigEndian) { data.append(contentsOf: $0) }
+        }
+        return data + Data(labels)
+    }
+
     /// CSV, one image per row, pixel values as decimal integers, no header.
     static func csv(_ images: [[UInt8]]) -> Data {
         Data(images.map { $0.map(String.init).joined(separator: ",") + "\n" }.joined().utf8)

@@ -24,14 +24,14 @@ import Testing
     }
 
     private var checkpoint: String {
-        get throws { try SharedRuns.mnistRun.get().appendingPathComponent("last.safetensors").path }
+        get async throws { try await SharedRuns.mnistRun.get().appendingPathComponent("last.safetensors").path }
     }
 
-    @Test func everyInputFormatGivesTheSameScoresAsJSON() throws {
-        let ckpt = try checkpoint
-        try withTemporaryDirectory { dir in
+    @Test func everyInputFormatGivesTheSameScoresAsJSON() async throws {
+        let ckpt = try await checkpoint
+        try await withTemporaryDirectory { dir in
             let inputs = try writeInputs(InputFiles.sampleImage(), in: dir)
-            let result = runDLT(["predict", ckpt] + inputs + ["--format", "json", "--top-k", "3"])
+            let result = await runDLT(["predict", ckpt] + inputs + ["--format", "json", "--top-k", "3"])
             #expect(result.code == 0, "\(result.transcript)")
             let data = try #require(result.stdout.data(using: .utf8))
             let rows = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
@@ -52,13 +52,13 @@ import Testing
         }
     }
 
-    @Test func csvOutputHasHeaderAndTopKColumns() throws {
-        let ckpt = try checkpoint
-        try withTemporaryDirectory { dir in
+    @Test func csvOutputHasHeaderAndTopKColumns() async throws {
+        let ckpt = try await checkpoint
+        try await withTemporaryDirectory { dir in
             let images = (0..<3).map { InputFiles.sampleImage(variant: $0) }
             let idx = dir.appendingPathComponent("three.idx")
             try InputFiles.idx(images, width: side, height: side).write(to: idx)
-            let result = runDLT(["predict", ckpt, idx.path, "--top-k", "3"])
+            let result = await runDLT(["predict", ckpt, idx.path, "--top-k", "3"])
             #expect(result.code == 0, "\(result.transcript)")
             let lines = result.stdout.split(separator: "\n").map(String.init)
             #expect(lines.count == 4, "a header and one row per image")
@@ -77,14 +77,14 @@ import Testing
         }
     }
 
-    @Test func npyOutputIsTheOutputTensorAndRowsSumToOne() throws {
-        let ckpt = try checkpoint
-        try withTemporaryDirectory { dir in
+    @Test func npyOutputIsTheOutputTensorAndRowsSumToOne() async throws {
+        let ckpt = try await checkpoint
+        try await withTemporaryDirectory { dir in
             let images = (0..<2).map { InputFiles.sampleImage(variant: $0) }
             let npyIn = dir.appendingPathComponent("two.npy")
             try InputFiles.npy(images.joined().map(Float.init), shape: [2, 1, side, side]).write(to: npyIn)
             let out = dir.appendingPathComponent("out.npy")
-            let result = runDLT(["predict", ckpt, npyIn.path, "--format", "npy", "-o", out.path])
+            let result = await runDLT(["predict", ckpt, npyIn.path, "--format", "npy", "-o", out.path])
             #expect(result.code == 0, "\(result.transcript)")
             let bytes = try Data(contentsOf: out)
             #expect(bytes.prefix(6) == Data([0x93]) + Data("NUMPY".utf8))
@@ -104,14 +104,14 @@ import Testing
         }
     }
 
-    @Test func gridWritesAPNG() throws {
-        let ckpt = try checkpoint
-        try withTemporaryDirectory { dir in
+    @Test func gridWritesAPNG() async throws {
+        let ckpt = try await checkpoint
+        try await withTemporaryDirectory { dir in
             let images = (0..<4).map { InputFiles.sampleImage(variant: $0) }
             let idx = dir.appendingPathComponent("four.idx")
             try InputFiles.idx(images, width: side, height: side).write(to: idx)
             let grid = dir.appendingPathComponent("grid.png")
-            let result = runDLT(["predict", ckpt, idx.path, "--grid", grid.path, "-o", dir.appendingPathComponent("p.csv").path])
+            let result = await runDLT(["predict", ckpt, idx.path, "--grid", grid.path, "-o", dir.appendingPathComponent("p.csv").path])
             #expect(result.code == 0, "\(result.transcript)")
             let png = try Data(contentsOf: grid)
             #expect(png.prefix(8) == Data([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
@@ -121,12 +121,35 @@ import Testing
         }
     }
 
-    @Test func imageOfWrongSizeIsBadDataExitTwo() throws {
-        let ckpt = try checkpoint
-        try withTemporaryDirectory { dir in
+    /// A binary model (one sigmoid unit) still ranks two classes: `--top-k 2` lists both names
+    /// from the config, with scores p and 1 - p.
+    @Test func binaryModelTopTwoListsBothClasses() async throws {
+        let ckpt = try await SharedRuns.textRun.get().appendingPathComponent("last.safetensors").path
+        try await withTemporaryDirectory { dir in
+            let csv = dir.appendingPathComponent("reviews.csv")
+            try "text\nthis movie was great wonderful brilliant\nboring awful terrible waste\n"
+                .write(to: csv, atomically: true, encoding: .utf8)
+            let result = await runDLT(["predict", ckpt, csv.path, "--top-k", "2"])
+            #expect(result.code == 0, "\(result.transcript)")
+            let lines = result.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.first == "input,label_1,score_1,label_2,score_2", "\(result.stdout)")
+            for line in lines.dropFirst() {
+                let fields = line.split(separator: ",").map(String.init)
+                #expect(fields.count == 5, "\(line)")
+                guard fields.count == 5 else { continue }
+                #expect(Set([fields[1], fields[3]]) == ["negative", "positive"])
+                let sum = (Double(fields[2]) ?? 0) + (Double(fields[4]) ?? 0)
+                #expect(abs(sum - 1) < 1e-5)
+            }
+        }
+    }
+
+    @Test func imageOfWrongSizeIsBadDataExitTwo() async throws {
+        let ckpt = try await checkpoint
+        try await withTemporaryDirectory { dir in
             let pgm = dir.appendingPathComponent("small.pgm")
             try InputFiles.pgm(InputFiles.sampleImage(width: 10, height: 10), width: 10, height: 10).write(to: pgm)
-            let result = runDLT(["predict", ckpt, pgm.path])
+            let result = await runDLT(["predict", ckpt, pgm.path])
             #expect(result.code == 2, "\(result.transcript)")
             #expect(result.stderr.hasPrefix("dlt: error: "))
             #expect(result.stderr.contains("small.pgm"))

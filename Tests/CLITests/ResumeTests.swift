@@ -8,11 +8,14 @@ import Testing
     static let options = ["--train-limit", "1000", "--batch-size", "50", "--threads", "2", "--seed", "5"]
 
     /// Run A: two epochs uninterrupted, shared by both resume tests.
-    static let uninterrupted: Result<URL, SharedRuns.SetupError> = {
+    private static let uninterruptedTask = Task<Result<URL, SharedRuns.SetupError>, Never> {
         let out = SharedRuns.root.appendingPathComponent("resume-A")
-        let result = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2"] + options)
+        let result = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2"] + options)
         return result.code == 0 ? .success(out) : .failure(SharedRuns.SetupError(description: result.transcript))
-    }()
+    }
+    static var uninterrupted: Result<URL, SharedRuns.SetupError> {
+        get async { await uninterruptedTask.value }
+    }
 
     private func expectIdentical(_ resumed: URL, to reference: URL) throws {
         let a = try SafeTensorsFile(path: reference.appendingPathComponent("last.safetensors").path)
@@ -24,13 +27,13 @@ import Testing
         #expect(a.metadata["epoch"] == b.metadata["epoch"])
     }
 
-    @Test func resumeFromEpochBoundaryMatchesUninterruptedRun() throws {
-        let reference = try Self.uninterrupted.get()
-        try withTemporaryDirectory { dir in
+    @Test func resumeFromEpochBoundaryMatchesUninterruptedRun() async throws {
+        let reference = try await Self.uninterrupted.get()
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("B")
-            let first = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "1"] + Self.options)
+            let first = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "1"] + Self.options)
             #expect(first.code == 0, "\(first.transcript)")
-            let resumed = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
+            let resumed = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
                                   "--resume", out.appendingPathComponent("last.safetensors").path] + Self.options)
             #expect(resumed.code == 0, "\(resumed.transcript)")
             try expectIdentical(out, to: reference)
@@ -41,15 +44,15 @@ import Testing
         }
     }
 
-    @Test func resumeFromMidEpochCheckpointMatchesUninterruptedRun() throws {
-        let reference = try Self.uninterrupted.get()
-        try withTemporaryDirectory { dir in
+    @Test func resumeFromMidEpochCheckpointMatchesUninterruptedRun() async throws {
+        let reference = try await Self.uninterrupted.get()
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("B")
-            let first = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2", "--max-steps", "7"] + Self.options)
+            let first = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2", "--max-steps", "7"] + Self.options)
             #expect(first.code == 0, "\(first.transcript)")
             let partial = try SafeTensorsFile(path: out.appendingPathComponent("last.safetensors").path)
             #expect(partial.metadata["step"] == "7")
-            let resumed = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
+            let resumed = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
                                   "--resume", out.appendingPathComponent("last.safetensors").path] + Self.options)
             #expect(resumed.code == 0, "\(resumed.transcript)")
             try expectIdentical(out, to: reference)

@@ -6,8 +6,8 @@ import Testing
     static let metricKeys = ["epoch", "step", "lr", "train_loss", "train_accuracy", "val_loss", "val_accuracy",
                              "seconds", "images_per_second"]
 
-    @Test func runDirectoryHoldsConfigMetricsCheckpointsAndEvents() throws {
-        let run = try SharedRuns.mnistRun.get()
+    @Test func runDirectoryHoldsConfigMetricsCheckpointsAndEvents() async throws {
+        let run = try await SharedRuns.mnistRun.get()
         let files = FileManager.default
         for name in ["config.yaml", "metrics.jsonl", "metrics.csv", "last.safetensors", "best.safetensors"] {
             #expect(files.fileExists(atPath: run.appendingPathComponent(name).path), "missing \(name)")
@@ -20,8 +20,8 @@ import Testing
         #expect((size ?? 0) > 0)
     }
 
-    @Test func metricsJSONLinesHaveEverySpecKeyPerEpoch() throws {
-        let run = try SharedRuns.mnistRun.get()
+    @Test func metricsJSONLinesHaveEverySpecKeyPerEpoch() async throws {
+        let run = try await SharedRuns.mnistRun.get()
         let text = try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
         let rows = text.split(separator: "\n").compactMap { jsonObject(String($0)) }
         #expect(rows.count == 1, "one epoch trained, so one row")
@@ -35,8 +35,8 @@ import Testing
         #expect(((row["images_per_second"] as? Double) ?? 0) > 0)
     }
 
-    @Test func metricsCSVHasTheSameKeysAsHeader() throws {
-        let run = try SharedRuns.mnistRun.get()
+    @Test func metricsCSVHasTheSameKeysAsHeader() async throws {
+        let run = try await SharedRuns.mnistRun.get()
         let text = try String(contentsOf: run.appendingPathComponent("metrics.csv"), encoding: .utf8)
         let lines = text.split(separator: "\n")
         #expect(lines.count == 2, "a header and one epoch")
@@ -45,8 +45,8 @@ import Testing
         if lines.count == 2 { #expect(lines[1].split(separator: ",").count == header.count) }
     }
 
-    @Test func checkpointNamesWeightsInPyTorchLayout() throws {
-        let run = try SharedRuns.mnistRun.get()
+    @Test func checkpointNamesWeightsInPyTorchLayout() async throws {
+        let run = try await SharedRuns.mnistRun.get()
         let file = try SafeTensorsFile(path: run.appendingPathComponent("last.safetensors").path)
         // mnist_mlp: flatten_0, dense_1 (784 -> 64), dense_2 (64 -> 10); dense weights are [out, in].
         #expect(file.tensors["dense_1.weight"]?.shape == [64, 784])
@@ -57,10 +57,10 @@ import Testing
         #expect(file.metadata["step"] == "8")
     }
 
-    @Test func maxStepsRunStillWritesBestCheckpoint() throws {
-        try withTemporaryDirectory { dir in
+    @Test func maxStepsRunStillWritesBestCheckpoint() async throws {
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("run")
-            let result = runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--max-steps", "3",
+            let result = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--max-steps", "3",
                                  "--train-limit", "256", "--threads", "1"])
             #expect(result.code == 0, "\(result.transcript)")
             #expect(FileManager.default.fileExists(atPath: out.appendingPathComponent("last.safetensors").path))
@@ -69,16 +69,16 @@ import Testing
         }
     }
 
-    @Test func outDirectoryWithCheckpointIsRefusedUnlessOverwrite() throws {
-        try withTemporaryDirectory { dir in
+    @Test func outDirectoryWithCheckpointIsRefusedUnlessOverwrite() async throws {
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("run").path
             let args = ["train", "configs/mnist_mlp.yaml", "--out", out, "--max-steps", "2", "--train-limit", "64", "--threads", "1"]
-            let first = runDLT(args)
+            let first = await runDLT(args)
             #expect(first.code == 0, "\(first.transcript)")
-            let again = runDLT(args)
+            let again = await runDLT(args)
             #expect(again.code == 2, "\(again.transcript)")
             #expect(again.stderr.hasPrefix("dlt: error: "))
-            let overwrite = runDLT(args + ["--overwrite"])
+            let overwrite = await runDLT(args + ["--overwrite"])
             #expect(overwrite.code == 0, "\(overwrite.transcript)")
         }
     }

@@ -3,13 +3,13 @@ import Testing
 
 /// configs/xor.yaml trained to the end solves XOR: the four outputs round to 0, 1, 1, 0.
 @Suite struct XorTests {
-    @Test func fullTrainingSolvesAllFourCases() throws {
-        try withTemporaryDirectory { dir in
+    @Test func fullTrainingSolvesAllFourCases() async throws {
+        try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("xor")
-            let train = runDLT(["train", "configs/xor.yaml", "--out", out.path, "--threads", "1"])
+            let train = await runDLT(["train", "configs/xor.yaml", "--out", out.path, "--threads", "1"])
             #expect(train.code == 0, "\(train.transcript)")
             let predictions = dir.appendingPathComponent("xor.npy")
-            let predict = runDLT(["predict", out.appendingPathComponent("last.safetensors").path, "configs/data/xor.csv",
+            let predict = await runDLT(["predict", out.appendingPathComponent("last.safetensors").path, "configs/data/xor.csv",
                                   "--format", "npy", "-o", predictions.path])
             #expect(predict.code == 0, "\(predict.transcript)")
             let bytes = try Data(contentsOf: predictions)
