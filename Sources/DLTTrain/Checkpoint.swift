@@ -60,7 +60,9 @@ public enum Checkpoint {
                 NamedTensor(name: optimizerPrefix + $0.name, shape: $0.tensor.shape.dims, values: $0.tensor.array)
             }
         }
-        let stateJSON = String(decoding: try JSONEncoder().encode(state), as: UTF8.self)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys   // identical runs give identical files
+        let stateJSON = String(decoding: try encoder.encode(state), as: UTF8.self)
         var metadata = [
             "config": configText,
             "trainer_state": stateJSON,

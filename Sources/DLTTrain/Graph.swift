@@ -21,9 +21,9 @@ public final class Graph {
 
     private var activations: [Tensor] = []
     private var gradients: [Tensor] = []
-    /// Per node, a second gradient buffer for nodes read by several layers: the first consumer
-    /// writes the node's gradient, later ones write here and it is added.
-    private var fanOutScratch: [Tensor?] = []
+    /// Per node and input slot, a gradient buffer for edges from nodes read more than once
+    /// (by several layers, or twice by one): each edge writes its own, and they are summed.
+    private var edgeGradients: [[Tensor?]] = []
     private var consumerCount: [Int] = []
     /// Whether a node's output gradient is needed (some layer at or before it has trainable parameters).
     private var needsGradient: [Bool] = []
@@ -87,7 +87,7 @@ public final class Graph {
             gradients = nodes.map { _ in Tensor(shape: [0]) }
             consumerCount = Array(repeating: 0, count: nodes.count)
             for node in nodes { for i in node.inputs where i >= 0 { consumerCount[i] += 1 } }
-            fanOutScratch = consumerCount.map { $0 > 1 ? Tensor(shape: [0]) : nil }
+            edgeGradients = nodes.map { node in node.inputs.map { $0 >= 0 && consumerCount[$0] > 1 ? Tensor(shape: [0]) : nil } }
             needsGradient = []
             for node in nodes {
                 let own = node.layer.parameters.contains { $0.isTrainable }
@@ -98,7 +98,9 @@ public final class Graph {
             let shape = node.outputShape.batched(batch)
             activations[i].resize(to: shape)
             gradients[i].resize(to: shape)
-            fanOutScratch[i]?.resize(to: shape)
+        }
+        for (i, node) in nodes.enumerated() {
+            for (k, j) in node.inputs.enumerated() { edgeGradients[i][k]?.resize(to: nodes[j].outputShape.batched(batch)) }
         }
         plannedBatch = batch
     }
@@ -135,22 +137,23 @@ public final class Graph {
             let node = nodes[i]
             guard written[i] else { continue }   // nothing downstream needs this node
             let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
-            var targets: [Tensor?] = []
-            for j in node.inputs {
-                if j < 0 || !needsGradient[j] { targets.append(nil); continue }
-                targets.append(written[j] ? fanOutScratch[j]! : gradients[j])
+            let targets: [Tensor?] = node.inputs.enumerated().map { k, j in
+                j < 0 || !needsGradient[j] ? nil : edgeGradients[i][k] ?? gradients[j]
             }
             let start = timer == nil ? 0 : LayerTimer.now()
             node.layer.backward(inputs: ins, output: activations[i], outputGradient: gradients[i],
                                 inputGradients: targets, context: context)
             if let timer { timer.backwardSeconds[i] += LayerTimer.now() - start }
-            for j in node.inputs where j >= 0 && needsGradient[j] {
-                if written[j] {
-                    let g = gradients[j].pointer, s = fanOutScratch[j]!.pointer
-                    for k in 0..<gradients[j].count { g[k] += s[k] }
-                } else {
-                    written[j] = true
+            for (k, j) in node.inputs.enumerated() where j >= 0 && needsGradient[j] {
+                if let edge = edgeGradients[i][k] {
+                    if written[j] {
+                        let g = gradients[j].pointer, e = edge.pointer
+                        for n in 0..<gradients[j].count { g[n] += e[n] }
+                    } else {
+                        gradients[j].copy(from: edge)
+                    }
                 }
+                written[j] = true
             }
         }
     }

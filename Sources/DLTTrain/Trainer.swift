@@ -258,6 +258,10 @@ public final class Trainer {
         // The checkpoint is written after the epoch's bookkeeping, and the sums restart with it.
         state.epochLossSum = 0; state.epochCorrect = 0; state.epochSamples = 0; state.epochSeconds = 0
         if due { try save(to: runDirectory.lastCheckpoint) }
+        // A run stopped inside its first epoch (--max-steps) still leaves a best checkpoint.
+        if partial && !FileManager.default.fileExists(atPath: runDirectory.bestCheckpoint) {
+            try save(to: runDirectory.bestCheckpoint)
+        }
         return validation
     }
 

@@ -30,12 +30,13 @@ struct Predict: ParsableCommand {
         let predictions = try Predictor(model: model).run(dataset)
         let classNames = model.classNames
         let width = predictions.width
-        let k = min(topK, width)
+        let oneProbability = width == 1 && model.task.hasAccuracy   // p(class 1), and 1 - p for class 0
+        let k = min(topK, oneProbability ? 2 : width)
         var rows: [(name: String, top: [(label: String, score: Float)])] = []
         for i in 0..<dataset.count {
             let scores = Array(predictions.values[i * width..<(i + 1) * width])
             let top: [(String, Float)]
-            if scores.count == 1 && model.task.hasAccuracy {
+            if oneProbability {
                 // One output read as the probability of class 1 (sigmoid unit, or mse on 0/1 labels).
                 let p = scores[0]
                 let ranked = [(1, p), (0, 1 - p)].sorted { $0.1 > $1.1 }.prefix(k)
