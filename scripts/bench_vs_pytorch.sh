@@ -67,6 +67,7 @@ trap 'rm -rf "$TMP"' EXIT
 mkdir -p runs/bench
 RESULTS=runs/bench/results.jsonl
 : > "$RESULTS"
+LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
 # A copy of CONFIG that validates on the test files instead of holding out 10% of training.
 bench_config() {  # CONFIG -> path of the copy
@@ -140,15 +141,18 @@ done <<< "$RUNS"
 say "MFU: dlt bench configs/mnist_cnn.yaml --threads 2 --batch-size 128"
 "$DLT" bench configs/mnist_cnn.yaml --threads 2 --batch-size 128 --json > "$TMP/mfu.json" || die "dlt bench failed"
 
-"$PY" - "$RESULTS" "$TMP/mfu.json" "$LIMIT" <<'EOF'
+"$PY" - "$RESULTS" "$TMP/mfu.json" "$LIMIT" "$LOAD_BEFORE" <<'EOF'
 import json, platform, subprocess, sys, datetime
 results = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 mfu = json.load(open(sys.argv[2]))
 limit = int(sys.argv[3])
+load_before = sys.argv[4]
+load_after = " ".join(open("/proc/loadavg").read().split()[:3])
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 torch_version = results[0]["pytorch"].get("torch", "?") if results else "?"
-print(f"Date: {datetime.date.today().isoformat()}; CPU: {cpu}, {cores} cores; PyTorch {torch_version}")
+print(f"Date: {datetime.date.today().isoformat()}; CPU: {cpu}, {cores} cores; PyTorch {torch_version}; "
+      f"load average (1/5/15 min) {load_before} before, {load_after} after")
 if limit:
     print(f"**--limit {limit}: trained on {limit} images only; these figures are a smoke run, not a benchmark.**")
 print()
