@@ -28,6 +28,8 @@ public final class Conv2D: InitializableLayer {
     private let gemmMatrix = Tensor(shape: [0])
     /// Pre-activation output, kept only for GELU.
     private let preActivation = Tensor(shape: [0])
+    /// A vector of ones, at least n*P long, for the bias gradient's row sums.
+    private let ones = Tensor(shape: [0])
     /// Per-thread dW and db when more than one slice runs, summed in slice order (deterministic).
     private var gradientPartials: [Tensor] = []
 
@@ -87,11 +89,7 @@ public final class Conv2D: InitializableLayer {
                 for c in 0..<f {
                     let src = result + c * ldc + i * p, dst = y + c * p
                     let bc = b?[c] ?? 0
-                    if fuseRelu {
-                        for j in 0..<p { dst[j] = max(src[j] + bc, 0) }
-                    } else {
-                        for j in 0..<p { dst[j] = src[j] + bc }
-                    }
+                    Elementwise.addBias(dst, src, bias: bc, count: p, relu: fuseRelu)
                 }
             }
             if !fuseRelu {
@@ -116,6 +114,7 @@ public final class Conv2D: InitializableLayer {
         let act = activation
         let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer) : nil
         let dx = inputGradients[0]
+        if bias != nil && ones.count < n * p { ones.resize(to: [n * p]); ones.fill(1) }
         context.split.forEachSlice(of: n) { slice, images in
             let count = images.count, start = images.lowerBound
             let ldc = count * p
@@ -129,8 +128,7 @@ public final class Conv2D: InitializableLayer {
                 for c in 0..<f {
                     let src = gy + (i * f + c) * p, row = dz + c * ldc + i * p
                     if act == .relu {
-                        let out = y + (i * f + c) * p
-                        for j in 0..<p { row[j] = out[j] > 0 ? src[j] : 0 }
+                        Elementwise.copyWherePositive(row, src, mask: y + (i * f + c) * p, count: p)
                     } else {
                         row.update(from: src, count: p)
                         if act != .identity && act != .softmax {
@@ -150,12 +148,8 @@ public final class Conv2D: InitializableLayer {
             Gemm.multiply(transposeB: true, m: f, n: ckk, k: ldc, a: dz, lda: ldc, b: cols, ldb: ldc,
                           beta: beta, c: dw, ldc: ckk)
             if let db {
-                for c in 0..<f {
-                    let row = dz + c * ldc
-                    var s: Float = 0
-                    for j in 0..<ldc { s += row[j] }
-                    db[c] = beta == 0 ? s : db[c] + s
-                }
+                // Row sums of dZ as a gemm against a ones vector: vectorised, unlike a serial float sum.
+                Gemm.multiply(m: f, n: 1, k: ldc, a: dz, lda: ldc, b: ones.pointer, ldb: 1, beta: beta, c: db, ldc: 1)
             }
             if let dx {
                 // dColumns = W^T (CKK, F) . dZ (F, n*P), written over the columns (no longer needed).
