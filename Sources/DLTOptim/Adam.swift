@@ -53,7 +53,26 @@ public class Adam: Optimizer {
             let grad = entry.parameter.gradient.pointer
             let m = entry.slots[0].pointer, v = entry.slots[1].pointer
             let count = entry.parameter.value.count
-            for i in 0..<count {
+            // The same formula on 16 lanes at a time (the scalar loop is not vectorised: the
+            // compiler cannot rule out aliasing between the four buffers), then the tail.
+            var i = 0
+            let vb1 = SIMD16<Float>(repeating: b1), vb2 = SIMD16<Float>(repeating: b2)
+            let v1b1 = SIMD16<Float>(repeating: 1 - b1), v1b2 = SIMD16<Float>(repeating: 1 - b2)
+            let vl2 = SIMD16<Float>(repeating: l2), vdecay = SIMD16<Float>(repeating: decay)
+            let vstep = SIMD16<Float>(repeating: stepSize), vinv = SIMD16<Float>(repeating: invCorrection2Root)
+            let veps = SIMD16<Float>(repeating: eps)
+            while i + 16 <= count {
+                let th = UnsafeRawPointer(theta + i).loadUnaligned(as: SIMD16<Float>.self)
+                let g = UnsafeRawPointer(grad + i).loadUnaligned(as: SIMD16<Float>.self) + vl2 * th
+                let mi = vb1 * UnsafeRawPointer(m + i).loadUnaligned(as: SIMD16<Float>.self) + v1b1 * g
+                let vi = vb2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float>.self) + v1b2 * g * g
+                UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD16<Float>.self)
+                let updated = th * vdecay - vstep * mi / (vi.squareRoot() * vinv + veps)
+                UnsafeMutableRawPointer(theta + i).storeBytes(of: updated, as: SIMD16<Float>.self)
+                i += 16
+            }
+            for i in i..<count {
                 let g = grad[i] + l2 * theta[i]
                 let mi = b1 * m[i] + (1 - b1) * g
                 let vi = b2 * v[i] + (1 - b2) * g * g

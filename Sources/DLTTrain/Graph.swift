@@ -174,10 +174,7 @@ public final class Graph {
     }
 
     static func isFinite(_ t: Tensor) -> Bool {
-        var sum: Float = 0
-        let x = t.pointer
-        for i in 0..<t.count { sum += x[i] * 0 }   // NaN or inf anywhere makes the sum NaN
-        return sum == 0
+        Elementwise.sumOfSquares(t.pointer, count: t.count).isFinite
     }
 
     /// Applies the output activation moved into the loss, in place: logits -> probabilities.

@@ -289,8 +289,7 @@ public final class Trainer {
         }
         var sum: Float = 0
         for p in trainableParameters {
-            let g = p.parameter.gradient.pointer
-            for i in 0..<p.parameter.gradient.count { sum += g[i] * g[i] }
+            sum += Elementwise.sumOfSquares(p.parameter.gradient.pointer, count: p.parameter.gradient.count)
         }
         return Double(sum)
     }

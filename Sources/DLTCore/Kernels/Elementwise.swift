@@ -44,3 +44,20 @@ public enum Elementwise {
         }
     }
 }
+
+extension Elementwise {
+    /// Σ x², in 16 lanes (NaN or infinity anywhere makes the result non-finite). Used every step
+    /// to check the gradients, so it must not be a serial float sum.
+    public static func sumOfSquares(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>(repeating: 0)
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            lanes += v * v
+            i += 16
+        }
+        var sum = lanes.sum()
+        while i < count { sum += x[i] * x[i]; i += 1 }
+        return sum
+    }
+}
