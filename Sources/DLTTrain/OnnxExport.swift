@@ -83,10 +83,9 @@ public enum OnnxExport {
                           [.float("epsilon", l.epsilon)])
         case is Dropout:
             return e.node("Identity", inputs, [])
-        case let l as Embedding:
+        case is Embedding:
             let ids = e.node("Cast", inputs, [.int("to", 7)], suffix: "ids")   // 7 = INT64
             return e.node("Gather", [w, ids], [.int("axis", 0)])
-            _ = l
         case let l as ActivationLayer:
             return e.activation(l.activation, input: inputs[0], layer: l.name, alwaysNode: true)
         case is Add:

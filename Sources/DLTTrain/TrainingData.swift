@@ -4,14 +4,13 @@ import DLTData
 import Foundation
 
 /// The config's `data:` section, read: train / validation / test datasets, the normalisation
-/// applied per batch, class names and (for text) the vocabulary. Every check against the model
+/// applied per batch and (for text) the vocabulary. Every check against the model
 /// (sample shape, label range) happens here, before training starts.
 public struct TrainingData {
     public var train: Dataset
     public var validation: Dataset?
     public var test: Dataset?
     public var normalization: Normalization
-    public var classNames: [String]?
     public var vocabulary: [String]?
 
     /// Reads the training data (with its validation part) and, when `withTest`, the test split.
@@ -40,7 +39,7 @@ public struct TrainingData {
         let test = withTest ? try data.test.map { try sameVocabulary.read($0, role: "test") } : nil
         var result = TrainingData(train: train, validation: validation, test: test,
                                   normalization: normalization(of: config),
-                                  classNames: data.classes, vocabulary: fixedVocabulary ?? vocabulary)
+                                  vocabulary: fixedVocabulary ?? vocabulary)
         for (dataset, source) in [(result.train, trainSource), (validation, data.validation ?? trainSource), (test, data.test)] {
             guard let dataset, let source else { continue }
             try check(dataset, displayName: source.displayName, labelsName: source.labels, config: config, task: task)
