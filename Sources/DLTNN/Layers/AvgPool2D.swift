@@ -24,15 +24,8 @@ public final class AvgPool2D: Layer {
     public var countIncludesPadding: Bool { padding != .same }
 
     public func build(inputShapes: [Shape]) throws -> Shape {
-        try expectInputs(inputShapes, count: 1)
-        try expectRank(inputShapes[0], 3, what: "an image (C, H, W)")
-        let s = inputShapes[0]
-        geometry = try padding.geometry(layer: name, channels: s[0], height: s[1], width: s[2],
-                                        kernel: size, stride: stride)
-        if geometry.padTop * 2 > size.0 || geometry.padLeft * 2 > size.1 {
-            throw EngineError("layer '\(name)' (avgpool2d): padding must be at most half the pool size \(size.0)x\(size.1)")
-        }
-        return [s[0], geometry.outH, geometry.outW]
+        geometry = try poolingGeometry(inputShapes, size: size, stride: stride, padding: padding)
+        return [geometry.channels, geometry.outH, geometry.outW]
     }
 
     public var flopsPerSample: Int { geometry.channels * geometry.outArea * geometry.kernelArea }
