@@ -9,6 +9,9 @@ struct Im2ColTests {
         (2, 7, 6, (3, 2), (2, 2), (1, 1, 1, 1), (1, 1)),
         (3, 9, 8, (3, 3), (1, 2), (1, 0, 2, 1), (2, 2)),
         (1, 4, 7, (1, 1), (3, 2), (0, 0, 0, 0), (1, 1)),
+        // Stride 1 with rows of 21 and 19 floats: the vector copies and adds of copyShort/addShort.
+        (2, 12, 21, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1)),
+        (1, 6, 21, (2, 3), (1, 1), (0, 0, 0, 0), (1, 1)),
     ]
 
     @Test(arguments: 0..<cases.count)

@@ -61,3 +61,52 @@ extension Elementwise {
         return sum
     }
 }
+
+extension Elementwise {
+    /// dst[0..<count] = src[0..<count] for the short runs of im2col (a conv's output rows are often
+    /// 5-30 floats). A call to memmove per run costs more than the copy, and LLVM's auto-vectorised
+    /// loop (16 lanes x 4) never runs for counts under 64. So: 16 lanes at a time, and the last
+    /// 4-15 floats as two overlapping vectors (src and dst must not overlap each other).
+    @inline(__always)
+    public static func copyShort(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
+        if count >= 16 {
+            var i = 0
+            while i + 16 <= count { copyVector(dst, src, at: i, SIMD16<Float>.self); i += 16 }
+            if i < count { copyVector(dst, src, at: count - 16, SIMD16<Float>.self) }
+        } else if count >= 8 {
+            copyVector(dst, src, at: 0, SIMD8<Float>.self); copyVector(dst, src, at: count - 8, SIMD8<Float>.self)
+        } else if count >= 4 {
+            copyVector(dst, src, at: 0, SIMD4<Float>.self); copyVector(dst, src, at: count - 4, SIMD4<Float>.self)
+        } else {
+            for i in 0..<count { dst[i] = src[i] }
+        }
+    }
+
+    @inline(__always)
+    private static func copyVector<V: SIMD>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, at i: Int, _: V.Type)
+    where V.Scalar == Float {
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: V.self), as: V.self)
+    }
+
+    /// dst[0..<count] += src[0..<count], stepping 16, 8, 4, then 1 (see `copyShort`).
+    @inline(__always)
+    public static func addShort(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD16<Float>.self) + UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD16<Float>.self)
+            i += 16
+        }
+        if i + 8 <= count {
+            let v = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD8<Float>.self) + UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i + 4 <= count {
+            let v = UnsafeRawPointer(dst + i).loadUnaligned(as: SIMD4<Float>.self) + UnsafeRawPointer(src + i).loadUnaligned(as: SIMD4<Float>.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD4<Float>.self)
+            i += 4
+        }
+        while i < count { dst[i] += src[i]; i += 1 }
+    }
+}

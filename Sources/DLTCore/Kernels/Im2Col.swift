@@ -71,7 +71,7 @@ public enum Im2Col {
                         if owStart > 0 { out.update(repeating: 0, count: owStart) }
                         let src = plane + ih * g.width + colOffset
                         if g.strideW == 1 {
-                            (out + owStart).update(from: src + owStart, count: owEnd - owStart)
+                            Elementwise.copyShort(out + owStart, src + owStart, count: owEnd - owStart)
                         } else {
                             var ow = owStart
                             while ow < owEnd { out[ow] = src[ow * g.strideW]; ow += 1 }
@@ -103,8 +103,12 @@ public enum Im2Col {
                             if ih < 0 || ih >= g.height { continue }
                             let dst = plane + ih * g.width + colOffset
                             let col = src + oh * g.outW
-                            var ow = owStart
-                            while ow < owEnd { dst[ow * g.strideW] += col[ow]; ow += 1 }
+                            if g.strideW == 1 {
+                                Elementwise.addShort(dst + owStart, col + owStart, count: owEnd - owStart)
+                            } else {
+                                var ow = owStart
+                                while ow < owEnd { dst[ow * g.strideW] += col[ow]; ow += 1 }
+                            }
                         }
                     }
                     row += 1

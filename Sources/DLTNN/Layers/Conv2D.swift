@@ -3,10 +3,13 @@ import DLTCore
 /// 2-D convolution, PyTorch's nn.Conv2d layout (weight [F, C, kh, kw], bias [F]).
 /// x (N, C, H, W) -> y (N, F, OH, OW).
 ///
-/// Each thread takes a contiguous slice of n images, unfolds them side by side into one column
-/// matrix (C*kh*kw, n*OH*OW) and runs a single sgemm W (F, CKK) x columns -> (F, n*P); one pass then
-/// scatters that into NCHW with the bias and activation fused. The column matrix is kept for
-/// backward (dW needs it) and then reused in place for dColumns.
+/// Each thread takes a contiguous slice of the batch and walks it in chunks of a few images: it
+/// unfolds a chunk side by side into one column matrix (C*kh*kw, count*OH*OW), runs one sgemm
+/// W (F, CKK) x columns -> (F, count*P), and scatters that into NCHW with the bias and activation
+/// fused. The column matrix and the gemm result live in a per-thread workspace sized to stay in
+/// the core's L2 cache; backward unfolds each chunk again instead of keeping every image's
+/// columns, because writing them to fresh memory (the whole batch's columns) cost more than
+/// unfolding twice into cache-resident memory.
 public final class Conv2D: InitializableLayer {
     public let name: String
     public var typeName: String { "conv2d" }
@@ -22,13 +25,10 @@ public final class Conv2D: InitializableLayer {
     public private(set) var weight: Parameter!
     public private(set) var bias: Parameter?
 
-    /// (N, CKK, P) as per-slice blocks (CKK, n*P); holds dColumns during backward.
-    private let columns = Tensor(shape: [0])
-    /// (N, F, P) as per-slice blocks (F, n*P): the gemm output, and dZ in the same layout in backward.
-    private let gemmMatrix = Tensor(shape: [0])
+    private var workspaces: [Conv2DWorkspace] = []
     /// Pre-activation output, kept only for GELU.
     private let preActivation = Tensor(shape: [0])
-    /// A vector of ones, at least n*P long, for the bias gradient's row sums.
+    /// A vector of ones, at least count*P long, for the bias gradient's row sums.
     private let ones = Tensor(shape: [0])
     /// Per-thread dW and db when more than one slice runs, summed in slice order (deterministic).
     private var gradientPartials: [Tensor] = []
@@ -63,35 +63,45 @@ public final class Conv2D: InitializableLayer {
 
     public var flopsPerSample: Int { 2 * filters * geometry.columnRows * geometry.outArea }
 
+    /// Images unfolded and multiplied at a time within a thread's slice: about 512 KB of columns,
+    /// so the column block and the gemm output stay in L2 between im2col, sgemm and the scatter.
+    private var imagesPerChunk: Int { max(1, Conv2D.chunkFloats / max(geometry.columnRows * geometry.outArea, 1)) }
+    static let chunkFloats = 131_072
+
+    private func prepareWorkspaces(slices: Int, chunk: Int) {
+        while workspaces.count < slices { workspaces.append(Conv2DWorkspace()) }
+        let area = chunk * geometry.outArea
+        for w in workspaces {
+            w.prepare(columns: geometry.columnRows * area, product: filters * area)
+        }
+    }
+
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0]
         let g = geometry!
         let n = x.shape[0], ckk = g.columnRows, p = g.outArea, f = filters, inSize = g.channels * g.inArea
-        columns.resize(to: [n, ckk, p])
-        gemmMatrix.resize(to: [n, f, p])
+        let chunk = imagesPerChunk
+        prepareWorkspaces(slices: context.split.slices(for: n), chunk: chunk)
         let keepInput = activation.needsInput
         if keepInput { preActivation.resize(to: output.shape) }
         let w = weight.value.pointer, b = bias?.value.pointer
         let act = activation
-        let chunk = imagesPerChunk
-        context.split.forEachSlice(of: n) { _, slice in
-          for chunkStart in Swift.stride(from: slice.lowerBound, to: slice.upperBound, by: chunk) {
-            let start = chunkStart, count = min(chunk, slice.upperBound - chunkStart)
-            let cols = columns.pointer + start * ckk * p
+        let fuseRelu = act == .relu
+        context.split.forEachSlice(of: n) { slice, images in
+          let work = workspaces[slice]
+          let cols = work.columns.pointer, result = work.product.pointer
+          for chunkStart in Swift.stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            let start = chunkStart, count = min(chunk, images.upperBound - chunkStart)
             let ldc = count * p
             for i in 0..<count {
                 Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
             }
-            let result = gemmMatrix.pointer + start * f * p
             Gemm.multiply(m: f, n: ldc, k: ckk, a: w, lda: ckk, b: cols, ldb: ldc, c: result, ldc: ldc)
             // (F, n*P) -> (n, F, P) with bias; ReLU fused into the same pass.
-            let fuseRelu = act == .relu
             for i in 0..<count {
                 let y = output.pointer + (start + i) * f * p
                 for c in 0..<f {
-                    let src = result + c * ldc + i * p, dst = y + c * p
-                    let bc = b?[c] ?? 0
-                    Elementwise.addBias(dst, src, bias: bc, count: p, relu: fuseRelu)
+                    Elementwise.addBias(y + c * p, result + c * ldc + i * p, bias: b?[c] ?? 0, count: p, relu: fuseRelu)
                 }
             }
             if !fuseRelu {
@@ -102,10 +112,6 @@ public final class Conv2D: InitializableLayer {
           }
         }
     }
-
-    /// Images unfolded and multiplied at a time within a thread's slice: about 1.5 MB of columns,
-    /// so the column block and the gemm output stay in cache between im2col, sgemm and the scatter.
-    private var imagesPerChunk: Int { max(1, 393_216 / max(geometry.columnRows * geometry.outArea, 1)) }
 
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
@@ -121,15 +127,16 @@ public final class Conv2D: InitializableLayer {
         let act = activation
         let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer) : nil
         let dx = inputGradients[0]
-        if bias != nil && ones.count < n * p { ones.resize(to: [n * p]); ones.fill(1) }
         let chunk = imagesPerChunk
+        if bias != nil && ones.count < chunk * p { ones.resize(to: [chunk * p]); ones.fill(1) }
+        prepareWorkspaces(slices: slices, chunk: chunk)
         context.split.forEachSlice(of: n) { slice, images in
+          let work = workspaces[slice]
+          let cols = work.columns.pointer, dz = work.product.pointer
           for chunkStart in Swift.stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
             let start = chunkStart, count = min(chunk, images.upperBound - chunkStart)
             let firstChunk = chunkStart == images.lowerBound
             let ldc = count * p
-            let dz = gemmMatrix.pointer + start * f * p
-            let cols = columns.pointer + start * ckk * p
             // dZ = dY * act'(.) in NCHW, transposed into (F, n*P) for the gemms; ReLU (the common
             // case) is fused into the copy.
             let gy = outputGradient.pointer + start * f * p
@@ -149,17 +156,21 @@ public final class Conv2D: InitializableLayer {
                 }
             }
             if act == .softmax { self.softmaxBackward(dz: dz, y: y, gy: gy, count: count, ldc: ldc) }
-            let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?, beta: Float
+            let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?
             if slices == 1 {
-                dw = weight.gradient.pointer; db = bias?.gradient.pointer; beta = 1
+                dw = weight.gradient.pointer; db = bias?.gradient.pointer
             } else {
-                dw = gradientPartials[slice].pointer; db = bias == nil ? nil : dw + weightCount; beta = firstChunk ? 0 : 1
+                dw = gradientPartials[slice].pointer; db = bias == nil ? nil : dw + weightCount
+                if firstChunk { dw.update(repeating: 0, count: weightCount + f) }
+            }
+            for i in 0..<count {
+                Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
             }
             Gemm.multiply(transposeB: true, m: f, n: ckk, k: ldc, a: dz, lda: ldc, b: cols, ldb: ldc,
-                          beta: beta, c: dw, ldc: ckk)
+                          beta: 1, c: dw, ldc: ckk)
             if let db {
                 // Row sums of dZ as a gemm against a ones vector: vectorised, unlike a serial float sum.
-                Gemm.multiply(m: f, n: 1, k: ldc, a: dz, lda: ldc, b: ones.pointer, ldb: 1, beta: beta, c: db, ldc: 1)
+                Gemm.multiply(m: f, n: 1, k: ldc, a: dz, lda: ldc, b: ones.pointer, ldb: 1, beta: 1, c: db, ldc: 1)
             }
             if let dx {
                 // dColumns = W^T (CKK, F) . dZ (F, n*P), written over the columns (no longer needed).
