@@ -71,21 +71,25 @@ extension Elementwise {
     public static func copyShort(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
         if count >= 16 {
             var i = 0
-            while i + 16 <= count { copyVector(dst, src, at: i, SIMD16<Float>.self); i += 16 }
-            if i < count { copyVector(dst, src, at: count - 16, SIMD16<Float>.self) }
+            while i + 16 <= count { copyPair(dst, src, i, i, SIMD16<Float>.self); i += 16 }
+            if i < count { copyPair(dst, src, count - 16, count - 16, SIMD16<Float>.self) }
         } else if count >= 8 {
-            copyVector(dst, src, at: 0, SIMD8<Float>.self); copyVector(dst, src, at: count - 8, SIMD8<Float>.self)
+            copyPair(dst, src, 0, count - 8, SIMD8<Float>.self)
         } else if count >= 4 {
-            copyVector(dst, src, at: 0, SIMD4<Float>.self); copyVector(dst, src, at: count - 4, SIMD4<Float>.self)
+            copyPair(dst, src, 0, count - 4, SIMD4<Float>.self)
         } else {
             for i in 0..<count { dst[i] = src[i] }
         }
     }
 
+    /// Copies the vectors at `i` and `j`; both loads come before both stores.
     @inline(__always)
-    private static func copyVector<V: SIMD>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, at i: Int, _: V.Type)
-    where V.Scalar == Float {
-        UnsafeMutableRawPointer(dst + i).storeBytes(of: UnsafeRawPointer(src + i).loadUnaligned(as: V.self), as: V.self)
+    private static func copyPair<V: SIMD>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
+                                          _ i: Int, _ j: Int, _: V.Type) where V.Scalar == Float {
+        let a = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+        let b = UnsafeRawPointer(src + j).loadUnaligned(as: V.self)
+        UnsafeMutableRawPointer(dst + i).storeBytes(of: a, as: V.self)
+        UnsafeMutableRawPointer(dst + j).storeBytes(of: b, as: V.self)
     }
 
     /// dst[0..<count] += src[0..<count], stepping 16, 8, 4, then 1 (see `copyShort`).

@@ -50,6 +50,10 @@ public enum Im2Col {
     /// image (C, H, W) -> columns (C*kh*kw, outH*outW) at stride ldc.
     public static func imageToColumns(_ image: UnsafePointer<Float>, _ g: WindowGeometry,
                                       columns: UnsafeMutablePointer<Float>, ldc: Int) {
+        if g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 {
+            unitStrideImageToColumns(image, g, columns: columns, ldc: ldc)
+            return
+        }
         var row = 0
         for c in 0..<g.channels {
             let plane = image + c * g.inArea
@@ -84,9 +88,49 @@ public enum Im2Col {
         }
     }
 
+    /// imageToColumns for stride 1 and dilation 1, the common case: each column row is outH runs
+    /// of the same length, one image row apart, so the bounds are worked out once per row rather
+    /// than once per run (conv2d layers with small outputs have thousands of runs per image).
+    private static func unitStrideImageToColumns(_ image: UnsafePointer<Float>, _ g: WindowGeometry,
+                                                 columns: UnsafeMutablePointer<Float>, ldc: Int) {
+        let outH = g.outH, outW = g.outW, width = g.width
+        var row = 0
+        for c in 0..<g.channels {
+            let plane = image + c * g.inArea
+            for ki in 0..<g.kernelH {
+                // Output rows whose input row oh + ki - padTop lies inside the image.
+                let ohStart = min(max(g.padTop - ki, 0), outH), ohEnd = max(min(g.height + g.padTop - ki, outH), ohStart)
+                for kj in 0..<g.kernelW {
+                    let dst = columns + row * ldc
+                    let owStart = min(max(g.padLeft - kj, 0), outW), owEnd = max(min(width + g.padLeft - kj, outW), owStart)
+                    let run = owEnd - owStart
+                    if ohStart > 0 { dst.update(repeating: 0, count: ohStart * outW) }
+                    if ohEnd < outH { (dst + ohEnd * outW).update(repeating: 0, count: (outH - ohEnd) * outW) }
+                    var src = plane + (ohStart + ki - g.padTop) * width + (owStart + kj - g.padLeft)
+                    var out = dst + ohStart * outW
+                    if run == outW {
+                        for _ in ohStart..<ohEnd { Elementwise.copyShort(out, src, count: run); src += width; out += outW }
+                    } else {
+                        for _ in ohStart..<ohEnd {
+                            if owStart > 0 { out.update(repeating: 0, count: owStart) }
+                            Elementwise.copyShort(out + owStart, src, count: run)
+                            if owEnd < outW { (out + owEnd).update(repeating: 0, count: outW - owEnd) }
+                            src += width; out += outW
+                        }
+                    }
+                    row += 1
+                }
+            }
+        }
+    }
+
     /// columns (C*kh*kw, outH*outW) at stride ldc -> image (C, H, W), adding into `image`.
     public static func columnsToImage(_ columns: UnsafePointer<Float>, ldc: Int, _ g: WindowGeometry,
                                       image: UnsafeMutablePointer<Float>) {
+        if g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 {
+            unitStrideColumnsToImage(columns, ldc: ldc, g, image: image)
+            return
+        }
         var row = 0
         for c in 0..<g.channels {
             let plane = image + c * g.inArea
@@ -111,6 +155,27 @@ public enum Im2Col {
                             }
                         }
                     }
+                    row += 1
+                }
+            }
+        }
+    }
+
+    /// columnsToImage for stride 1 and dilation 1 (see `unitStrideImageToColumns`).
+    private static func unitStrideColumnsToImage(_ columns: UnsafePointer<Float>, ldc: Int, _ g: WindowGeometry,
+                                                 image: UnsafeMutablePointer<Float>) {
+        let outH = g.outH, outW = g.outW, width = g.width
+        var row = 0
+        for c in 0..<g.channels {
+            let plane = image + c * g.inArea
+            for ki in 0..<g.kernelH {
+                let ohStart = min(max(g.padTop - ki, 0), outH), ohEnd = max(min(g.height + g.padTop - ki, outH), ohStart)
+                for kj in 0..<g.kernelW {
+                    let owStart = min(max(g.padLeft - kj, 0), outW), owEnd = max(min(width + g.padLeft - kj, outW), owStart)
+                    let run = owEnd - owStart
+                    var dst = plane + (ohStart + ki - g.padTop) * width + (owStart + kj - g.padLeft)
+                    var src = columns + row * ldc + ohStart * outW + owStart
+                    for _ in ohStart..<ohEnd { Elementwise.addShort(dst, src, count: run); dst += width; src += outW }
                     row += 1
                 }
             }
