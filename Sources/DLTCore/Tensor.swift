@@ -5,6 +5,8 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     /// Capacity in elements; `reshape` may shrink the logical size without reallocating.
     public private(set) var capacity: Int
     public private(set) var storage: UnsafeMutableBufferPointer<Float>
+    /// False while the tensor views another's storage (see `share`).
+    private var ownsStorage = true
 
     /// A zero-filled tensor.
     public init(shape: Shape) {
@@ -25,7 +27,7 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
         fill(value)
     }
 
-    deinit { storage.deallocate() }
+    deinit { if ownsStorage { storage.deallocate() } }
 
     public var count: Int { shape.count }
     /// The elements in use, as a buffer (the first `count` of the storage).
@@ -44,12 +46,25 @@ public final class Tensor: @unchecked Sendable, CustomStringConvertible {
     /// The contents are unspecified after a resize that grows; used for batch-size changes.
     public func resize(to newShape: Shape) {
         if newShape.count > capacity {
-            storage.deallocate()
+            if ownsStorage { storage.deallocate() }
             capacity = newShape.count
             storage = .allocate(capacity: capacity)
             storage.initialize(repeating: 0)
+            ownsStorage = true
         }
         shape = newShape
+    }
+
+    /// Makes this tensor a view of `base`'s elements under `newShape` (same count): the graph's
+    /// zero-copy Flatten and Reshape. The view is valid until `base` reallocates, so the owner
+    /// of both must share again after resizing `base`.
+    public func share(_ base: Tensor, shape newShape: Shape) {
+        precondition(newShape.count == base.count, "share \(base.shape) as \(newShape): counts differ")
+        if ownsStorage { storage.deallocate() }
+        storage = base.storage
+        capacity = base.capacity
+        shape = newShape
+        ownsStorage = false
     }
 
     /// Reinterprets the same elements under another shape with the same count.

@@ -7,10 +7,16 @@ import Foundation
 public final class ThreadSplit: @unchecked Sendable {
     public let threads: Int
 
+    /// Workers for slices 1 and up; nil with one thread.
+    private let pool: WorkerPool?
+
     public init(threads: Int? = nil) {
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        pool = self.threads > 1 ? WorkerPool(threads: self.threads) : nil
         Gemm.setLibraryThreads(1)
     }
+
+    deinit { pool?.stop() }
 
     /// The half-open sample range of slice `index` when `n` samples are cut into `slices` parts.
     @inline(__always)
@@ -31,7 +37,7 @@ public final class ThreadSplit: @unchecked Sendable {
             body(0, 0..<n)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: count) { index in
+        pool!.run(slices: count) { index in
             body(index, ThreadSplit.range(of: index, slices: count, total: n))
         }
     }
@@ -44,7 +50,7 @@ public final class ThreadSplit: @unchecked Sendable {
             body(0, 0..<n)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: count) { index in
+        pool!.run(slices: count) { index in
             body(index, ThreadSplit.range(of: index, slices: count, total: n))
         }
     }

@@ -46,9 +46,16 @@ public protocol Layer: AnyObject {
     /// `output` and `inputs` are what forward saw and produced in the same step.
     func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                   inputGradients: [Tensor?], context: LayerContext)
+
+    /// True for layers whose output is their single input's elements under another shape
+    /// (Flatten, Reshape): the graph then lets the output share the input's memory instead of
+    /// calling forward and backward, which would only copy.
+    var isReshape: Bool { get }
 }
 
 extension Layer {
+    public var isReshape: Bool { false }
+
     public var parameterCount: Int { parameters.filter(\.isTrainable).reduce(0) { $0 + $1.shape.count } }
     public var stateCount: Int { parameters.filter { !$0.isTrainable }.reduce(0) { $0 + $1.shape.count } }
 

@@ -27,6 +27,10 @@ public final class Graph {
     private var consumerCount: [Int] = []
     /// Whether a node's output gradient is needed (some layer at or before it has trainable parameters).
     private var needsGradient: [Bool] = []
+    /// Reshape nodes whose output shares its input node's memory, and those whose gradient also
+    /// shares it (when the input node has no other reader). Those layers are not run.
+    private var sharesActivation: [Bool] = []
+    private var sharesGradient: [Bool] = []
     private var plannedBatch = -1
     /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
     public var timer: LayerTimer?
@@ -93,11 +97,24 @@ public final class Graph {
                 let own = node.layer.parameters.contains { $0.isTrainable }
                 needsGradient.append(own || node.inputs.contains { $0 >= 0 && needsGradient[$0] })
             }
+            sharesActivation = nodes.map { $0.layer.isReshape && $0.inputs.count == 1 }
+            // The model input needs no gradient; a reshape of it shares only the activation.
+            sharesGradient = nodes.indices.map { i in
+                let j = nodes[i].inputs.first ?? -1
+                return sharesActivation[i] && j >= 0 && consumerCount[j] == 1
+            }
         }
         for (i, node) in nodes.enumerated() {
             let shape = node.outputShape.batched(batch)
             activations[i].resize(to: shape)
             gradients[i].resize(to: shape)
+        }
+        // In node order, so a reshape of a reshape sees its input already shared. A reshape of the
+        // model input shares it in `forward`, since the input tensor can change from call to call.
+        for (i, node) in nodes.enumerated() {
+            let shape = node.outputShape.batched(batch)
+            if sharesActivation[i] && node.inputs[0] >= 0 { activations[i].share(activations[node.inputs[0]], shape: shape) }
+            if sharesGradient[i] { gradients[i].share(gradients[node.inputs[0]], shape: shape) }
         }
         for (i, node) in nodes.enumerated() {
             for (k, j) in node.inputs.enumerated() { edgeGradients[i][k]?.resize(to: nodes[j].outputShape.batched(batch)) }
@@ -111,6 +128,10 @@ public final class Graph {
         let batch = input.shape[0]
         plan(batch: batch)
         for (i, node) in nodes.enumerated() {
+            if sharesActivation[i] {
+                if node.inputs[0] < 0 { activations[i].share(input, shape: node.outputShape.batched(batch)) }
+                continue
+            }
             let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
             if let timer {
                 let start = LayerTimer.now()
@@ -136,6 +157,12 @@ public final class Graph {
         for i in stride(from: nodes.count - 1, through: 0, by: -1) {
             let node = nodes[i]
             guard written[i] else { continue }   // nothing downstream needs this node
+            if sharesGradient[i] {
+                // The gradient is already in the input node's buffer.
+                let j = node.inputs[0]
+                if needsGradient[j] { written[j] = true }
+                continue
+            }
             let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
             let targets: [Tensor?] = node.inputs.enumerated().map { k, j in
                 j < 0 || !needsGradient[j] ? nil : edgeGradients[i][k] ?? gradients[j]

@@ -1,3 +1,4 @@
+import Foundation
 import DLTCore
 import Testing
 
@@ -42,6 +43,34 @@ struct ThreadSplitTests {
         let counts = Tensor(shape: [10])
         split.forEachSlice(of: 10) { _, range in for i in range { counts[i] += 1 } }
         #expect(counts.array == Array(repeating: 1, count: 10))
+    }
+
+    /// The worker pool across many calls: fewer samples than threads, calls back to back (workers
+    /// spinning), and calls after a pause longer than the spin (workers asleep), each slice on
+    /// its own worker, every call's slices all done before it returns.
+    @Test func workersRunEverySliceOfEveryCallOnce() {
+        let split = ThreadSplit(threads: 3)
+        let counts = Tensor(shape: [7])
+        var expected = [Float](repeating: 0, count: 7)
+        for call in 0..<400 {
+            let n = 1 + call % 7
+            split.forEachSlice(of: n) { _, range in for i in range { counts[i] += 1 } }
+            for i in 0..<n { expected[i] += 1 }
+            if call % 100 == 99 { usleep(2_000) }
+        }
+        #expect(counts.array == expected)
+        let ranges = Tensor(shape: [1000])
+        split.parallelRanges(1000, minimumPerSlice: 100) { slice, range in for i in range { ranges[i] = Float(slice) } }
+        #expect(Set(ranges.array) == [0, 1, 2])
+    }
+
+    @Test func threadsOfASplitGoAwayWithIt() {
+        for _ in 0..<50 {
+            let split = ThreadSplit(threads: 2)
+            let total = Tensor(shape: [2])
+            split.forEachSlice(of: 2) { slice, _ in total[slice] = 1 }
+            #expect(total.array == [1, 1])
+        }
     }
 }
 

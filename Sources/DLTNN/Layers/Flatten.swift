@@ -1,11 +1,13 @@
 import DLTCore
 
 /// x (N, C, H, W) -> y (N, C*H*W) in C, H, W order (PyTorch's nn.Flatten), so dense weights
-/// move between dlt and PyTorch unchanged. Any per-sample rank is accepted. The output is a copy.
+/// move between dlt and PyTorch unchanged. Any per-sample rank is accepted. In a graph the output
+/// shares the input's memory (`isReshape`); forward and backward copy when called directly.
 public final class Flatten: Layer {
     public let name: String
     public var typeName: String { "flatten" }
     public var parameters: [Parameter] { [] }
+    public var isReshape: Bool { true }
     private var features = 0
 
     public init(name: String) { self.name = name }

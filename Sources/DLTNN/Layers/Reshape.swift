@@ -2,13 +2,15 @@ import DLTCore
 
 /// Gives each sample a new per-sample shape with the same number of elements, in row-major
 /// order (PyTorch's x.view(N, *shape)). One dimension may be -1: it is inferred from the rest.
-/// The output is a copy.
+/// In a graph the output shares the input's memory (`isReshape`); forward and backward copy when
+/// called directly.
 public final class Reshape: Layer {
     public let name: String
     public var typeName: String { "reshape" }
     /// The requested per-sample shape, possibly with one -1.
     public let shape: [Int]
     public var parameters: [Parameter] { [] }
+    public var isReshape: Bool { true }
 
     public init(name: String, shape: [Int]) {
         self.name = name; self.shape = shape
