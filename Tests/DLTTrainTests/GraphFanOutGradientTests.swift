@@ -13,11 +13,12 @@ import Testing
     }
 
     /// Compares every parameter gradient from `backward` with (L(p + ε) − L(p − ε)) / 2ε.
-    private func checkGradients(_ graph: Graph, inputFeatures: Int, seed: UInt64) {
+    private func checkGradients(_ graph: Graph, seed: UInt64) {
         var random = SeededRandom(seed: seed)
         graph.initializeParameters(random: &random)
         let batch = 2
-        let input = Tensor(shape: [batch, inputFeatures], values: (0..<(batch * inputFeatures)).map { Float($0 % 5) * 0.3 - 0.6 })
+        let shape = graph.inputShape.batched(batch)
+        let input = Tensor(shape: shape, values: (0..<shape.count).map { Float($0 % 5) * 0.3 - 0.6 })
         let outputs = graph.outputShape.count * batch
         let weights = (0..<outputs).map { Float($0 % 3) - 0.7 }
         let context = LayerContext(split: ThreadSplit(threads: 1), training: false)
@@ -53,7 +54,7 @@ import Testing
         let b = try graph.append(Dense(name: "b", units: 4, activation: .tanh), inputs: [a])
         let sum = try graph.append(Add(name: "sum"), inputs: [b, a])
         try graph.append(Dense(name: "head", units: 2), inputs: [sum])
-        checkGradients(graph, inputFeatures: 3, seed: 7)
+        checkGradients(graph, seed: 7)
     }
 
     /// s = a + a: one layer reads the same node twice, so dL/da = 2 dL/ds.
@@ -62,7 +63,7 @@ import Testing
         let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
         let sum = try graph.append(Add(name: "sum"), inputs: [a, a])
         try graph.append(Dense(name: "head", units: 2), inputs: [sum])
-        checkGradients(graph, inputFeatures: 3, seed: 11)
+        checkGradients(graph, seed: 11)
     }
 
     /// Three consumers of one node (two dense branches and the shortcut), joined by one add.
@@ -73,6 +74,32 @@ import Testing
         let right = try graph.append(Dense(name: "right", units: 4, activation: .tanh), inputs: [a])
         let sum = try graph.append(Add(name: "sum"), inputs: [left, right, a])
         try graph.append(Dense(name: "head", units: 2), inputs: [sum])
-        checkGradients(graph, inputFeatures: 3, seed: 13)
+        checkGradients(graph, seed: 13)
+    }
+
+    /// Reshape of a reshape: both outputs and both gradients share the dense layer's buffers
+    /// (neither layer runs), and the flatten of the model input shares the input tensor.
+    @Test func chainedReshapesShareMemoryAndPassGradients() throws {
+        let graph = Graph(inputShape: [2, 3])
+        let flat = try graph.append(Flatten(name: "flat_in"), inputs: [-1])
+        let a = try graph.append(Dense(name: "a", units: 6, activation: .tanh), inputs: [flat])
+        let grid = try graph.append(Reshape(name: "grid", shape: [3, 2]), inputs: [a])
+        let back = try graph.append(Flatten(name: "back"), inputs: [grid])
+        try graph.append(Dense(name: "head", units: 2), inputs: [back])
+        checkGradients(graph, seed: 17)
+    }
+
+    /// A node read by two reshapes: the outputs share its memory but the gradients cannot
+    /// (each edge has its own, summed), so the reshape layers' backward runs.
+    @Test func reshapesOfANodeWithTwoReadersKeepTheirOwnGradients() throws {
+        let graph = Graph(inputShape: [3])
+        let a = try graph.append(Dense(name: "a", units: 6, activation: .tanh), inputs: [-1])
+        let left = try graph.append(Reshape(name: "left", shape: [2, 3]), inputs: [a])
+        let right = try graph.append(Reshape(name: "right", shape: [3, 2]), inputs: [a])
+        let l = try graph.append(Flatten(name: "l"), inputs: [left])
+        let r = try graph.append(Dense(name: "r", units: 6, activation: .sigmoid), inputs: [try graph.append(Flatten(name: "rf"), inputs: [right])])
+        let sum = try graph.append(Add(name: "sum"), inputs: [l, r])
+        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        checkGradients(graph, seed: 19)
     }
 }
