@@ -28,7 +28,10 @@ public struct Benchmark {
         public let layers: [LayerFigures]
     }
 
-    public static func run(setup: ModelSetup, batchSize: Int, steps: Int, warmup: Int = 5) throws -> Figures {
+    /// Times `steps` training steps, then `steps` inference passes; with `steps` nil, each phase
+    /// runs as many as fill about `seconds` (at least 20), counted from its warm-up, so that a
+    /// small model is not timed over a few milliseconds.
+    public static func run(setup: ModelSetup, batchSize: Int, steps: Int?, warmup: Int = 5, seconds: Double = 1) throws -> Figures {
         let graph = setup.graph
         let split = setup.split
         var random = SeededRandom(seed: 7)
@@ -58,23 +61,25 @@ public struct Benchmark {
             optimizer.step()
         }
 
-        for _ in 0..<warmup { try trainStep() }
-        var start = LayerTimer.now()
-        for _ in 0..<steps { try trainStep() }
-        let trainSeconds = LayerTimer.now() - start
-
-        for _ in 0..<warmup { _ = graph.forward(input, context: inference) }
-        start = LayerTimer.now()
-        for _ in 0..<steps { _ = graph.forward(input, context: inference) }
-        let inferSeconds = LayerTimer.now() - start
+        func timed(_ body: () throws -> Void) rethrows -> (steps: Int, seconds: Double) {
+            let warmStart = LayerTimer.now()
+            for _ in 0..<warmup { try body() }
+            let perStep = (LayerTimer.now() - warmStart) / Double(max(warmup, 1))
+            let count = steps ?? min(max(Int(seconds / max(perStep, 1e-9)), 20), 1_000_000)
+            let start = LayerTimer.now()
+            for _ in 0..<count { try body() }
+            return (count, LayerTimer.now() - start)
+        }
+        let train = try timed { try trainStep() }
+        let infer = timed { _ = graph.forward(input, context: inference) }
 
         let timer = LayerTimer(layers: graph.nodes.count)
         graph.timer = timer
-        for _ in 0..<max(steps / 2, 1) { try trainStep() }
+        let timedSteps = max(train.steps / 2, 1)
+        for _ in 0..<timedSteps { try trainStep() }
         graph.timer = nil
-        let timedSteps = Double(max(steps / 2, 1))
         let layers = graph.nodes.enumerated().map { i, node in
-            let fwd = timer.forwardSeconds[i] / timedSteps, bwd = timer.backwardSeconds[i] / timedSteps
+            let fwd = timer.forwardSeconds[i] / Double(timedSteps), bwd = timer.backwardSeconds[i] / Double(timedSteps)
             let flops = Double(node.layer.flopsPerSample * batchSize) * 3
             return LayerFigures(name: node.layer.name, type: node.layer.typeName,
                                 forwardMilliseconds: fwd * 1000, backwardMilliseconds: bwd * 1000,
@@ -83,9 +88,9 @@ public struct Benchmark {
 
         let peak = sgemmPeak(threads: split.threads)
         let trainFLOPs = Double(graph.layers.reduce(0) { $0 + $1.flopsPerSample }) * 3
-        let imagesPerSecond = Double(steps * batchSize) / trainSeconds
+        let imagesPerSecond = Double(train.steps * batchSize) / train.seconds
         return Figures(batchSize: batchSize, threads: split.threads, imagesPerSecond: imagesPerSecond,
-                       inferImagesPerSecond: Double(steps * batchSize) / inferSeconds, sgemmGFLOPS: peak,
+                       inferImagesPerSecond: Double(infer.steps * batchSize) / infer.seconds, sgemmGFLOPS: peak,
                        mfu: trainFLOPs * imagesPerSecond / (peak * 1e9), trainingFLOPsPerSample: trainFLOPs,
                        layers: layers)
     }

@@ -10,13 +10,13 @@ struct Bench: ParsableCommand {
     @Argument(help: "The model config (YAML).") var config: String
     @Option(help: "Batch size (default: the config's).") var batchSize: Int?
     @Option(help: "Worker threads (default: every core).") var threads: Int?
-    @Option(help: "Timed steps.") var steps = 50
+    @Option(help: "Timed steps of each phase (default: as many as fill about a second, at least 20).") var steps: Int?
     @Flag(help: "Print one JSON object.") var json = false
 
     func validate() throws {
         if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be positive") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be positive") }
-        if steps < 1 { throw ValidationError("--steps must be positive") }
+        if let s = steps, s < 1 { throw ValidationError("--steps must be positive") }
     }
 
     func run() throws {
