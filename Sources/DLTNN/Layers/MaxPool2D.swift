@@ -2,7 +2,8 @@ import DLTCore
 
 /// Max pooling, PyTorch's nn.MaxPool2d (padding counts as -infinity, floor output size).
 /// x (N, C, H, W) -> y (N, C, OH, OW). Forward records where each maximum came from, so
-/// backward routes each output gradient to exactly that input.
+/// backward routes each output gradient to exactly that input (the common 2x2 stride-2 window
+/// without padding has its own vectorised kernel, `MaxPool2x2`).
 public final class MaxPool2D: Layer {
     public let name: String
     public var typeName: String { "maxpool2d" }
@@ -10,6 +11,9 @@ public final class MaxPool2D: Layer {
     public let stride: (Int, Int)
     public let padding: Padding
     public private(set) var geometry: WindowGeometry!
+    private var isPlain2x2 = false
+    /// The 2x2 kernel's record of each window's winner (0...3), (N, C, OH, OW).
+    private let winners = Tensor(shape: [0])
     public var parameters: [Parameter] { [] }
     /// Index within its (H, W) plane of each output's maximum: (N, C, OH, OW).
     private var argmax = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
@@ -22,6 +26,9 @@ public final class MaxPool2D: Layer {
 
     public func build(inputShapes: [Shape]) throws -> Shape {
         geometry = try poolingGeometry(inputShapes, size: size, stride: stride, padding: padding)
+        let g = geometry!
+        isPlain2x2 = g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2
+            && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
         return [geometry.channels, geometry.outH, geometry.outW]
     }
 
@@ -30,17 +37,20 @@ public final class MaxPool2D: Layer {
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0], g = geometry!
         let n = x.shape[0]
+        if isPlain2x2 {
+            winners.resize(to: output.shape)
+            context.split.forEachSlice(of: n * g.channels) { _, planes in
+                MaxPool2x2.forward(x.pointer, output.pointer, winners: winners.pointer, planes: planes,
+                                   height: g.height, width: g.width)
+            }
+            return
+        }
         if argmax.count < output.count {
             argmax.deallocate()
             argmax = .allocate(capacity: output.count)
         }
         let indices = argmax.baseAddress!
-        let isPlain2x2 = g.kernelH == 2 && g.kernelW == 2 && g.strideH == 2 && g.strideW == 2 && g.padTop == 0 && g.padLeft == 0
         context.split.forEachSlice(of: n * g.channels) { _, planes in
-            if isPlain2x2 {
-                MaxPool2D.forward2x2(x.pointer, output.pointer, indices, planes: planes, g)
-                return
-            }
             for plane in planes {
                 let src = x.pointer + plane * g.inArea
                 let dst = output.pointer + plane * g.outArea
@@ -66,35 +76,17 @@ public final class MaxPool2D: Layer {
         }
     }
 
-    /// The common 2x2 stride-2 window without padding: four loads, no bounds checks.
-    /// Ties go to the first maximum in row-major order, as in the general loop.
-    private static func forward2x2(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                                   _ indices: UnsafeMutablePointer<Int32>, planes: Range<Int>, _ g: WindowGeometry) {
-        let w = g.width
-        for plane in planes {
-            let src = x + plane * g.inArea
-            let dst = y + plane * g.outArea
-            let idx = indices + plane * g.outArea
-            for oh in 0..<g.outH {
-                let top = src + 2 * oh * w, bottom = top + w
-                let rowBase = 2 * oh * w
-                for ow in 0..<g.outW {
-                    let c = 2 * ow
-                    var best = top[c], at = rowBase + c
-                    if top[c + 1] > best { best = top[c + 1]; at = rowBase + c + 1 }
-                    if bottom[c] > best { best = bottom[c]; at = rowBase + w + c }
-                    if bottom[c + 1] > best { best = bottom[c + 1]; at = rowBase + w + c + 1 }
-                    dst[oh * g.outW + ow] = best
-                    idx[oh * g.outW + ow] = Int32(at)
-                }
-            }
-        }
-    }
-
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
         guard let dx = inputGradients[0] else { return }
         let g = geometry!, n = inputs[0].shape[0]
+        if isPlain2x2 {
+            context.split.forEachSlice(of: n * g.channels) { _, planes in
+                MaxPool2x2.backward(winners: winners.pointer, outputGradient.pointer, dx.pointer, planes: planes,
+                                    height: g.height, width: g.width)
+            }
+            return
+        }
         let indices = argmax.baseAddress!
         context.split.forEachSlice(of: n * g.channels) { _, planes in
             for plane in planes {
