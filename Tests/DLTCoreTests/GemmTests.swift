@@ -104,3 +104,31 @@ struct SeededRandomTests {
         #expect(p != Array(0..<1000))
     }
 }
+
+/// The direct narrow product against sgemm (C += A B^T) at shapes that leave remainders in
+/// every blocking: rows not a multiple of 4, columns not of 3, lengths not of 8, strides wider
+/// than the length.
+struct NarrowProductTests {
+    @Test(arguments: [(1, 1, 1), (5, 4, 13), (32, 9, 70), (7, 16, 8), (4, 3, 100)])
+    func matchesSgemm(m: Int, n: Int, length: Int) {
+        var random = SeededRandom(seed: UInt64(m * 1000 + n * 10 + length))
+        let lda = length + 3, ldb = length + 5
+        let a = (0..<(m * lda)).map { _ in random.uniform(-1, 1) }
+        let b = (0..<(n * ldb)).map { _ in random.uniform(-1, 1) }
+        let start = (0..<(m * n)).map { _ in random.uniform(-1, 1) }
+        var direct = start, reference = start
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                direct.withUnsafeMutableBufferPointer {
+                    NarrowProduct.accumulate(m: m, n: n, length: length, a: a.baseAddress!, lda: lda,
+                                             b: b.baseAddress!, ldb: ldb, c: $0.baseAddress!, ldc: n)
+                }
+                reference.withUnsafeMutableBufferPointer {
+                    Gemm.multiply(transposeB: true, m: m, n: n, k: length, a: a.baseAddress!, lda: lda,
+                                  b: b.baseAddress!, ldb: ldb, beta: 1, c: $0.baseAddress!, ldc: n)
+                }
+            }
+        }
+        for (x, y) in zip(direct, reference) { #expect(abs(x - y) <= 1e-4 * max(1, abs(y)), "\(x) vs \(y)") }
+    }
+}

@@ -63,10 +63,16 @@ public final class Conv2D: InitializableLayer {
 
     public var flopsPerSample: Int { 2 * filters * geometry.columnRows * geometry.outArea }
 
-    /// Images unfolded and multiplied at a time within a thread's slice: about 512 KB of columns,
-    /// so the column block and the gemm output stay in L2 between im2col, sgemm and the scatter.
-    private var imagesPerChunk: Int { max(1, Conv2D.chunkFloats / max(geometry.columnRows * geometry.outArea, 1)) }
+    /// Images unfolded and multiplied at a time within a thread's slice: about 512 KB for the
+    /// larger of the column block (CKK rows) and the gemm output (F rows), so both stay in L2
+    /// between im2col, sgemm and the scatter.
+    private var imagesPerChunk: Int {
+        max(1, Conv2D.chunkFloats / max(max(geometry.columnRows, filters) * geometry.outArea, 1))
+    }
     static let chunkFloats = 131_072
+    /// Up to this many taps (C*kh*kw), dW = dZ * columns^T is computed by `NarrowProduct`, where
+    /// sgemm with so narrow an output is slow (the direct path for small-K convolutions).
+    static let narrowTaps = 16
 
     private func prepareWorkspaces(slices: Int, chunk: Int) {
         while workspaces.count < slices { workspaces.append(Conv2DWorkspace()) }
@@ -166,8 +172,12 @@ public final class Conv2D: InitializableLayer {
             for i in 0..<count {
                 Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
             }
-            Gemm.multiply(transposeB: true, m: f, n: ckk, k: ldc, a: dz, lda: ldc, b: cols, ldb: ldc,
-                          beta: 1, c: dw, ldc: ckk)
+            if ckk <= Conv2D.narrowTaps {
+                NarrowProduct.accumulate(m: f, n: ckk, length: ldc, a: dz, lda: ldc, b: cols, ldb: ldc, c: dw, ldc: ckk)
+            } else {
+                Gemm.multiply(transposeB: true, m: f, n: ckk, k: ldc, a: dz, lda: ldc, b: cols, ldb: ldc,
+                              beta: 1, c: dw, ldc: ckk)
+            }
             if let db {
                 // Row sums of dZ as a gemm against a ones vector: vectorised, unlike a serial float sum.
                 Gemm.multiply(m: f, n: 1, k: ldc, a: dz, lda: ldc, b: ones.pointer, ldb: 1, beta: 1, c: db, ldc: 1)
