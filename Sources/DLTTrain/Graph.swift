@@ -31,6 +31,11 @@ public final class Graph {
     /// shares it (when the input node has no other reader). Those layers are not run.
     private var sharesActivation: [Bool] = []
     private var sharesGradient: [Bool] = []
+    /// Per node, the tensors passed to forward/backward as inputs and as input gradients, built
+    /// once so that a step allocates no arrays. Slots reading the model input are filled with
+    /// the current input tensor at each call (`placeInput`).
+    private var nodeInputs: [[Tensor]] = []
+    private var gradientTargets: [[Tensor?]] = []
     private var plannedBatch = -1
     /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
     public var timer: LayerTimer?
@@ -103,6 +108,11 @@ public final class Graph {
                 let j = nodes[i].inputs.first ?? -1
                 return sharesActivation[i] && j >= 0 && consumerCount[j] == 1
             }
+            let placeholder = Tensor(shape: [0])
+            nodeInputs = nodes.map { node in node.inputs.map { $0 < 0 ? placeholder : activations[$0] } }
+            gradientTargets = nodes.indices.map { i in
+                nodes[i].inputs.enumerated().map { k, j in j < 0 || !needsGradient[j] ? nil : edgeGradients[i][k] ?? gradients[j] }
+            }
         }
         for (i, node) in nodes.enumerated() {
             let shape = node.outputShape.batched(batch)
@@ -132,7 +142,8 @@ public final class Graph {
                 if node.inputs[0] < 0 { activations[i].share(input, shape: node.outputShape.batched(batch)) }
                 continue
             }
-            let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
+            placeInput(input, node: i)
+            let ins = nodeInputs[i]
             if let timer {
                 let start = LayerTimer.now()
                 node.layer.forward(inputs: ins, output: activations[i], context: context)
@@ -142,6 +153,12 @@ public final class Graph {
             }
         }
         return activations[nodes.count - 1]
+    }
+
+    /// Puts `input` into node i's model-input slots; in place, so no array is made.
+    @inline(__always)
+    private func placeInput(_ input: Tensor, node i: Int) {
+        for (k, j) in nodes[i].inputs.enumerated() where j < 0 && nodeInputs[i][k] !== input { nodeInputs[i][k] = input }
     }
 
     /// The last forward's output.
@@ -163,10 +180,8 @@ public final class Graph {
                 if needsGradient[j] { written[j] = true }
                 continue
             }
-            let ins = node.inputs.map { $0 < 0 ? input : activations[$0] }
-            let targets: [Tensor?] = node.inputs.enumerated().map { k, j in
-                j < 0 || !needsGradient[j] ? nil : edgeGradients[i][k] ?? gradients[j]
-            }
+            placeInput(input, node: i)
+            let ins = nodeInputs[i], targets = gradientTargets[i]
             let start = timer == nil ? 0 : LayerTimer.now()
             node.layer.backward(inputs: ins, output: activations[i], outputGradient: gradients[i],
                                 inputGradients: targets, context: context)
