@@ -36,6 +36,15 @@ public final class Graph {
     /// the current input tensor at each call (`placeInput`).
     private var nodeInputs: [[Tensor]] = []
     private var gradientTargets: [[Tensor?]] = []
+    /// Conv nodes that run the max pool after them (`Conv2D.fusePooling`), and those pool nodes,
+    /// which are then not called: the conv writes the pool's output and reads its gradient.
+    private var runsPool: [Bool] = []
+    /// Backward's record of which nodes' output gradients are filled in; kept to avoid an array per step.
+    private var written: [Bool] = []
+    private var pooledByPrevious: [Bool] = []
+    /// Whether the graph fuses conv + max pool when it first plans (on by default; the tests
+    /// turn it off to compare).
+    public var fusesConvAndPool = true
     private var plannedBatch = -1
     /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
     public var timer: LayerTimer?
@@ -108,6 +117,15 @@ public final class Graph {
                 let j = nodes[i].inputs.first ?? -1
                 return sharesActivation[i] && j >= 0 && consumerCount[j] == 1
             }
+            written = Array(repeating: false, count: nodes.count)
+            runsPool = Array(repeating: false, count: nodes.count)
+            pooledByPrevious = runsPool
+            for i in nodes.indices.dropLast() where fusesConvAndPool && consumerCount[i] == 1 && nodes[i + 1].inputs == [i] {
+                if let conv = nodes[i].layer as? Conv2D, let pool = nodes[i + 1].layer as? MaxPool2D, conv.fusePooling(pool) {
+                    runsPool[i] = true
+                    pooledByPrevious[i + 1] = true
+                }
+            }
             let placeholder = Tensor(shape: [0])
             nodeInputs = nodes.map { node in node.inputs.map { $0 < 0 ? placeholder : activations[$0] } }
             gradientTargets = nodes.indices.map { i in
@@ -115,7 +133,8 @@ public final class Graph {
             }
         }
         for (i, node) in nodes.enumerated() {
-            let shape = node.outputShape.batched(batch)
+            // A conv that runs its pool never stores its own output or gradient.
+            let shape = runsPool[i] ? Shape([0]) : node.outputShape.batched(batch)
             activations[i].resize(to: shape)
             gradients[i].resize(to: shape)
         }
@@ -142,14 +161,15 @@ public final class Graph {
                 if node.inputs[0] < 0 { activations[i].share(input, shape: node.outputShape.batched(batch)) }
                 continue
             }
+            if pooledByPrevious[i] { continue }
             placeInput(input, node: i)
-            let ins = nodeInputs[i]
+            let ins = nodeInputs[i], output = runsPool[i] ? activations[i + 1] : activations[i]
             if let timer {
                 let start = LayerTimer.now()
-                node.layer.forward(inputs: ins, output: activations[i], context: context)
+                node.layer.forward(inputs: ins, output: output, context: context)
                 timer.forwardSeconds[i] += LayerTimer.now() - start
             } else {
-                node.layer.forward(inputs: ins, output: activations[i], context: context)
+                node.layer.forward(inputs: ins, output: output, context: context)
             }
         }
         return activations[nodes.count - 1]
@@ -169,21 +189,24 @@ public final class Graph {
 
     /// Back-propagates `outputGradient` through every node; parameter gradients accumulate.
     public func backward(input: Tensor, context: LayerContext) {
-        var written = Array(repeating: false, count: nodes.count)
+        for i in written.indices { written[i] = false }
         written[nodes.count - 1] = true
         for i in stride(from: nodes.count - 1, through: 0, by: -1) {
             let node = nodes[i]
             guard written[i] else { continue }   // nothing downstream needs this node
-            if sharesGradient[i] {
-                // The gradient is already in the input node's buffer.
+            if sharesGradient[i] || pooledByPrevious[i] {
+                // The gradient is already in the input node's buffer, or the conv before this
+                // pool reads this node's gradient itself.
                 let j = node.inputs[0]
                 if needsGradient[j] { written[j] = true }
                 continue
             }
             placeInput(input, node: i)
             let ins = nodeInputs[i], targets = gradientTargets[i]
+            let fused = runsPool[i]
             let start = timer == nil ? 0 : LayerTimer.now()
-            node.layer.backward(inputs: ins, output: activations[i], outputGradient: gradients[i],
+            node.layer.backward(inputs: ins, output: fused ? activations[i + 1] : activations[i],
+                                outputGradient: fused ? gradients[i + 1] : gradients[i],
                                 inputGradients: targets, context: context)
             if let timer { timer.backwardSeconds[i] += LayerTimer.now() - start }
             for (k, j) in node.inputs.enumerated() where j >= 0 && needsGradient[j] {
@@ -208,7 +231,10 @@ public final class Graph {
     /// Where a non-finite value first shows: the first layer (in forward order) whose output holds
     /// NaN or infinity, else the last layer (in backward order) with a non-finite parameter gradient.
     public func firstNonFiniteLayer() -> String? {
-        for (i, node) in nodes.enumerated() where !Graph.isFinite(activations[i]) { return node.layer.name }
+        // A conv that runs its pool has no output of its own: the pool's output stands for both.
+        for (i, node) in nodes.enumerated() where !Graph.isFinite(runsPool[i] ? activations[i + 1] : activations[i]) {
+            return node.layer.name
+        }
         for node in nodes.reversed() {
             for p in node.layer.parameters where p.isTrainable && !Graph.isFinite(p.gradient) { return node.layer.name }
         }

@@ -10,6 +10,11 @@ import DLTCore
 /// the core's L2 cache; backward unfolds each chunk again instead of keeping every image's
 /// columns, because writing them to fresh memory (the whole batch's columns) cost more than
 /// unfolding twice into cache-resident memory.
+///
+/// A graph may run the plain 2x2 max pool that follows a ReLU (or linear) conv inside it
+/// (`fusePooling`): forward then pools each chunk's gemm result while it is in cache and writes
+/// only the pooled output, and backward builds dZ from the pooled gradient, so the conv's own
+/// output and its gradient are never stored. The numbers are the same as running the two layers.
 public final class Conv2D: InitializableLayer {
     public let name: String
     public var typeName: String { "conv2d" }
@@ -25,6 +30,8 @@ public final class Conv2D: InitializableLayer {
     public private(set) var weight: Parameter!
     public private(set) var bias: Parameter?
 
+    /// The max pool run inside this layer; `output` and `outputGradient` are then the pool's.
+    public private(set) var pooling: MaxPool2D?
     private var workspaces: [Conv2DWorkspace] = []
     /// Pre-activation output, kept only for GELU.
     private let preActivation = Tensor(shape: [0])
@@ -78,8 +85,20 @@ public final class Conv2D: InitializableLayer {
         while workspaces.count < slices { workspaces.append(Conv2DWorkspace()) }
         let area = chunk * geometry.outArea
         for w in workspaces {
-            w.prepare(columns: geometry.columnRows * area, product: filters * area)
+            w.prepare(columns: geometry.columnRows * area, product: filters * area,
+                      pooledPlane: pooling?.geometry.outArea ?? 0)
         }
+    }
+
+    /// Runs `pool`, which must read this layer's output and nothing else, inside this layer from
+    /// now on; false (and nothing changes) unless this conv is ReLU or linear and the pool is the
+    /// plain 2x2 stride-2 kind.
+    public func fusePooling(_ pool: MaxPool2D) -> Bool {
+        guard activation == .relu || activation == .identity, pool.isPlain2x2,
+              pool.geometry.channels == filters, pool.geometry.height == geometry.outH,
+              pool.geometry.width == geometry.outW else { return false }
+        pooling = pool
+        return true
     }
 
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
@@ -88,6 +107,7 @@ public final class Conv2D: InitializableLayer {
         let n = x.shape[0], ckk = g.columnRows, p = g.outArea, f = filters, inSize = g.channels * g.inArea
         let chunk = imagesPerChunk
         prepareWorkspaces(slices: context.split.slices(for: n), chunk: chunk)
+        pooling?.winners.resize(to: output.shape)
         let keepInput = activation.needsInput
         if keepInput { preActivation.resize(to: output.shape) }
         let w = weight.value.pointer, b = bias?.value.pointer
@@ -103,6 +123,20 @@ public final class Conv2D: InitializableLayer {
                 Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
             }
             Gemm.multiply(m: f, n: ldc, k: ckk, a: w, lda: ckk, b: cols, ldb: ldc, c: result, ldc: ldc)
+            if let pool = pooling {
+                // Each (image, filter) plane of the result: bias and ReLU in place, then pooled
+                // into the pool's output and winners.
+                let pp = pool.geometry.outArea
+                for i in 0..<count {
+                    for c in 0..<f {
+                        let plane = result + c * ldc + i * p, o = ((start + i) * f + c) * pp
+                        Elementwise.addBias(plane, plane, bias: b?[c] ?? 0, count: p, relu: fuseRelu)
+                        MaxPool2x2.forward(plane, output.pointer + o, winners: pool.winners.pointer + o, planes: 0..<1,
+                                           height: g.outH, width: g.outW)
+                    }
+                }
+                continue
+            }
             // (F, n*P) -> (n, F, P) with bias; ReLU fused into the same pass.
             for i in 0..<count {
                 let y = output.pointer + (start + i) * f * p
@@ -147,7 +181,24 @@ public final class Conv2D: InitializableLayer {
             // case) is fused into the copy.
             let gy = outputGradient.pointer + start * f * p
             let y = output.pointer + start * f * p
-            for i in 0..<count {
+            if let pool = pooling {
+                // dZ from the pooled gradient: ReLU's mask is the pooled output's sign (the
+                // winner's value), then each gradient goes to its window's winner.
+                let pp = pool.geometry.outArea, masked = work.pooledGradient.pointer
+                for i in 0..<count {
+                    for c in 0..<f {
+                        let o = ((start + i) * f + c) * pp
+                        var source = UnsafePointer(outputGradient.pointer + o)
+                        if act == .relu {
+                            Elementwise.copyWherePositive(masked, source, mask: output.pointer + o, count: pp)
+                            source = UnsafePointer(masked)
+                        }
+                        MaxPool2x2.backward(winners: pool.winners.pointer + o, source, dz + c * ldc + i * p,
+                                            planes: 0..<1, height: g.outH, width: g.outW)
+                    }
+                }
+            }
+            for i in 0..<count where pooling == nil {
                 for c in 0..<f {
                     let src = gy + (i * f + c) * p, row = dz + c * ldc + i * p
                     if act == .relu {

@@ -8,8 +8,12 @@ final class Conv2DWorkspace {
     /// The gemm output (F, count*P) in forward; dZ in the same layout in backward.
     let product = Tensor(shape: [0])
 
-    func prepare(columns columnCount: Int, product productCount: Int) {
+    /// With a fused max pool: one pooled plane's gradient, masked by ReLU.
+    let pooledGradient = Tensor(shape: [0])
+
+    func prepare(columns columnCount: Int, product productCount: Int, pooledPlane: Int) {
         if columns.count != columnCount { columns.resize(to: [columnCount]) }
         if product.count != productCount { product.resize(to: [productCount]) }
+        if pooledGradient.count != pooledPlane { pooledGradient.resize(to: [pooledPlane]) }
     }
 }

@@ -11,9 +11,11 @@ public final class MaxPool2D: Layer {
     public let stride: (Int, Int)
     public let padding: Padding
     public private(set) var geometry: WindowGeometry!
-    private var isPlain2x2 = false
-    /// The 2x2 kernel's record of each window's winner (0...3), (N, C, OH, OW).
-    private let winners = Tensor(shape: [0])
+    /// The common 2x2 window, stride 2, no padding, served by `MaxPool2x2`.
+    public private(set) var isPlain2x2 = false
+    /// The 2x2 kernel's record of each window's winner (0...3), (N, C, OH, OW); also written by
+    /// a Conv2D that runs this pool inside it (`Conv2D.pooling`).
+    let winners = Tensor(shape: [0])
     public var parameters: [Parameter] { [] }
     /// Index within its (H, W) plane of each output's maximum: (N, C, OH, OW).
     private var argmax = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)

@@ -1,0 +1,53 @@
+import DLTCore
+import DLTNN
+import DLTTrain
+import Testing
+
+/// A graph that runs each plain 2x2 max pool inside the conv before it must give the same bits
+/// as one that runs the two layers apart: outputs, every parameter gradient, the input gradient
+/// path (the second conv's dX), with odd rows and columns that the pools drop, a ReLU and a
+/// linear conv, and the batch split over threads.
+@Suite struct ConvPoolFusionTests {
+    private func makeGraph(fuses: Bool) throws -> Graph {
+        let graph = Graph(inputShape: [3, 11, 13])
+        graph.fusesConvAndPool = fuses
+        let c0 = try graph.append(Conv2D(name: "c0", filters: 4, kernel: (3, 3), activation: .relu), inputs: [-1])
+        let p0 = try graph.append(MaxPool2D(name: "p0", size: (2, 2)), inputs: [c0])
+        let c1 = try graph.append(Conv2D(name: "c1", filters: 5, kernel: (2, 2), padding: .same), inputs: [p0])
+        let p1 = try graph.append(MaxPool2D(name: "p1", size: (2, 2)), inputs: [c1])
+        let flat = try graph.append(Flatten(name: "flat"), inputs: [p1])
+        try graph.append(Dense(name: "head", units: 3), inputs: [flat])
+        var random = SeededRandom(seed: 5)
+        graph.initializeParameters(random: &random)
+        // Biases start at zero; give them values so that a bias left out would show.
+        for (_, p) in graph.namedParameters where p.shape.rank == 1 {
+            for i in 0..<p.value.count { p.value[i] = random.uniform(-0.3, 0.3) }
+        }
+        return graph
+    }
+
+    private func run(_ graph: Graph, threads: Int) -> (output: [Float], gradients: [[Float]]) {
+        let batch = 5
+        let shape = graph.inputShape.batched(batch)
+        var random = SeededRandom(seed: 9)
+        let input = Tensor(shape: shape, values: (0..<shape.count).map { _ in random.uniform(-1, 1) })
+        let context = LayerContext(split: ThreadSplit(threads: threads), training: true)
+        graph.zeroGradients()
+        let output = graph.forward(input, context: context).array
+        let dy = graph.outputGradient.pointer
+        for i in 0..<graph.outputGradient.count { dy[i] = Float(i % 7) * 0.25 - 0.75 }
+        graph.backward(input: input, context: context)
+        return (output, graph.namedParameters.map { $0.parameter.gradient.array })
+    }
+
+    @Test(arguments: [1, 2])
+    func fusedAndSeparateGiveTheSameBits(threads: Int) throws {
+        let fused = try makeGraph(fuses: true), separate = try makeGraph(fuses: false)
+        let a = run(fused, threads: threads), b = run(separate, threads: threads)
+        #expect((fused.layers[0] as? Conv2D)?.pooling != nil && (fused.layers[2] as? Conv2D)?.pooling != nil)
+        #expect((separate.layers[0] as? Conv2D)?.pooling == nil)
+        #expect(a.output == b.output)
+        #expect(a.gradients == b.gradients)
+        #expect(a.gradients.allSatisfy { g in g.contains { $0 != 0 } })
+    }
+}
