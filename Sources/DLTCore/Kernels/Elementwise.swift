@@ -17,7 +17,7 @@ public enum Elementwise {
         while i < count { dst[i] = out[i] > 0 ? src[i] : 0; i += 1 }
     }
 
-    /// dst[i] = src[i] + bias, or max(src[i] + bias, 0) with `relu`.
+    /// dst[i] = src[i] + bias, or max(src[i] + bias, 0) with `relu`; dst may be src (in place).
     @inline(__always)
     public static func addBias(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, bias: Float,
                                count: Int, relu: Bool) {
