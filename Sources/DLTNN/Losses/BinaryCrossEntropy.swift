@@ -14,10 +14,7 @@ public final class BinaryCrossEntropy: Loss {
 
     public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float {
         let count = predictions.count
-        guard predictions.shape.rank >= 1, count > 0 else {
-            throw EngineError("binary_cross_entropy: predictions must be (N, ...), got \(predictions.shape)")
-        }
-        try checkGradient(gradient, fits: predictions)
+        try checkElementwise(predictions, gradient: gradient)
         let x = UnsafePointer(predictions.pointer)
         let g = gradient?.pointer
         let scale = 1 / Float(count)

@@ -36,6 +36,15 @@ public func makeLoss(named name: String) throws -> any Loss {
 }
 
 extension Loss {
+    /// Checks that the predictions are (N, ...) with at least one element and that `gradient`,
+    /// when given, fits them: the element-wise losses' preamble.
+    func checkElementwise(_ predictions: Tensor, gradient: Tensor?) throws {
+        guard predictions.shape.rank >= 1, predictions.count > 0 else {
+            throw EngineError("\(name): predictions must be (N, ...), got \(predictions.shape)")
+        }
+        try checkGradient(gradient, fits: predictions)
+    }
+
     /// Checks that `gradient`, when given, has the predictions' element count.
     func checkGradient(_ gradient: Tensor?, fits predictions: Tensor) throws {
         if let gradient, gradient.count != predictions.count {

@@ -13,10 +13,7 @@ public final class MeanSquaredError: Loss {
 
     public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float {
         let count = predictions.count
-        guard predictions.shape.rank >= 1, count > 0 else {
-            throw EngineError("mse: predictions must be (N, ...), got \(predictions.shape)")
-        }
-        try checkGradient(gradient, fits: predictions)
+        try checkElementwise(predictions, gradient: gradient)
         let p = UnsafePointer(predictions.pointer)
         let g = gradient?.pointer
         let scale = 2 / Float(count)
