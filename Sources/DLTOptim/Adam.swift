@@ -1,3 +1,4 @@
+import CVectorMath
 import DLTCore
 import Foundation
 
@@ -68,7 +69,7 @@ public class Adam: Optimizer {
                 let vi = vb2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float>.self) + v1b2 * g * g
                 UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD16<Float>.self)
                 UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD16<Float>.self)
-                let updated = th * vdecay - vstep * mi / (vi.squareRoot() * vinv + veps)
+                let updated = th * vdecay - vstep * mi / (dlt_sqrt16(vi) * vinv + veps)
                 UnsafeMutableRawPointer(theta + i).storeBytes(of: updated, as: SIMD16<Float>.self)
                 i += 16
             }
