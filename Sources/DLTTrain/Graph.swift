@@ -39,9 +39,9 @@ public final class Graph {
     /// Conv nodes that run the max pool after them (`Conv2D.fusePooling`), and those pool nodes,
     /// which are then not called: the conv writes the pool's output and reads its gradient.
     private var runsPool: [Bool] = []
+    private var pooledByPrevious: [Bool] = []
     /// Backward's record of which nodes' output gradients are filled in; kept to avoid an array per step.
     private var written: [Bool] = []
-    private var pooledByPrevious: [Bool] = []
     /// Whether the graph fuses conv + max pool when it first plans (on by default; the tests
     /// turn it off to compare).
     public var fusesConvAndPool = true
