@@ -120,9 +120,12 @@ extension SafeTensors {
     /// Little-endian float32 bytes to `[Float]`; `bytes.count` is a multiple of 4.
     private static func floats(_ bytes: UnsafeRawBufferPointer) -> [Float] {
         let count = bytes.count / 4
+        // With capacity 0 the standard library writes the count into its shared empty-array
+        // storage, which ThreadSanitizer reports as a race between two parsers on two threads.
+        guard count > 0 else { return [] }
         return [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             #if _endian(little)
-            if count > 0 { UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes) }
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: bytes)
             #else
             for index in 0..<count {
                 buffer[index] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * index, as: UInt32.self)))
