@@ -94,30 +94,39 @@ public enum Im2Col {
     private static func unitStrideImageToColumns(_ image: UnsafePointer<Float>, _ g: WindowGeometry,
                                                  columns: UnsafeMutablePointer<Float>, ldc: Int) {
         let outH = g.outH, outW = g.outW, width = g.width
+        forEachUnitStrideRow(g) { row, inputOffset, rows, cols in
+            let dst = columns + row * ldc
+            if rows.lowerBound > 0 { dst.update(repeating: 0, count: rows.lowerBound * outW) }
+            if rows.upperBound < outH { (dst + rows.upperBound * outW).update(repeating: 0, count: (outH - rows.upperBound) * outW) }
+            var src = image + inputOffset
+            var out = dst + rows.lowerBound * outW
+            if cols.count == outW {
+                for _ in rows { Elementwise.copyShort(out, src, count: outW); src += width; out += outW }
+            } else {
+                for _ in rows {
+                    if cols.lowerBound > 0 { out.update(repeating: 0, count: cols.lowerBound) }
+                    Elementwise.copyShort(out + cols.lowerBound, src, count: cols.count)
+                    if cols.upperBound < outW { (out + cols.upperBound).update(repeating: 0, count: outW - cols.upperBound) }
+                    src += width; out += outW
+                }
+            }
+        }
+    }
+
+    /// For stride 1 and dilation 1, each column row (c, ki, kj) in order: body(row, offset in the
+    /// image of the input of (rows.lowerBound, cols.lowerBound), the output rows and columns
+    /// whose inputs lie inside the image).
+    @inline(__always)
+    private static func forEachUnitStrideRow(_ g: WindowGeometry, _ body: (Int, Int, Range<Int>, Range<Int>) -> Void) {
+        let outH = g.outH, outW = g.outW
         var row = 0
         for c in 0..<g.channels {
-            let plane = image + c * g.inArea
             for ki in 0..<g.kernelH {
-                // Output rows whose input row oh + ki - padTop lies inside the image.
                 let ohStart = min(max(g.padTop - ki, 0), outH), ohEnd = max(min(g.height + g.padTop - ki, outH), ohStart)
                 for kj in 0..<g.kernelW {
-                    let dst = columns + row * ldc
-                    let owStart = min(max(g.padLeft - kj, 0), outW), owEnd = max(min(width + g.padLeft - kj, outW), owStart)
-                    let run = owEnd - owStart
-                    if ohStart > 0 { dst.update(repeating: 0, count: ohStart * outW) }
-                    if ohEnd < outH { (dst + ohEnd * outW).update(repeating: 0, count: (outH - ohEnd) * outW) }
-                    var src = plane + (ohStart + ki - g.padTop) * width + (owStart + kj - g.padLeft)
-                    var out = dst + ohStart * outW
-                    if run == outW {
-                        for _ in ohStart..<ohEnd { Elementwise.copyShort(out, src, count: run); src += width; out += outW }
-                    } else {
-                        for _ in ohStart..<ohEnd {
-                            if owStart > 0 { out.update(repeating: 0, count: owStart) }
-                            Elementwise.copyShort(out + owStart, src, count: run)
-                            if owEnd < outW { (out + owEnd).update(repeating: 0, count: outW - owEnd) }
-                            src += width; out += outW
-                        }
-                    }
+                    let owStart = min(max(g.padLeft - kj, 0), outW), owEnd = max(min(g.width + g.padLeft - kj, outW), owStart)
+                    let offset = c * g.inArea + (ohStart + ki - g.padTop) * g.width + (owStart + kj - g.padLeft)
+                    body(row, offset, ohStart..<ohEnd, owStart..<owEnd)
                     row += 1
                 }
             }
@@ -164,21 +173,11 @@ public enum Im2Col {
     /// columnsToImage for stride 1 and dilation 1 (see `unitStrideImageToColumns`).
     private static func unitStrideColumnsToImage(_ columns: UnsafePointer<Float>, ldc: Int, _ g: WindowGeometry,
                                                  image: UnsafeMutablePointer<Float>) {
-        let outH = g.outH, outW = g.outW, width = g.width
-        var row = 0
-        for c in 0..<g.channels {
-            let plane = image + c * g.inArea
-            for ki in 0..<g.kernelH {
-                let ohStart = min(max(g.padTop - ki, 0), outH), ohEnd = max(min(g.height + g.padTop - ki, outH), ohStart)
-                for kj in 0..<g.kernelW {
-                    let owStart = min(max(g.padLeft - kj, 0), outW), owEnd = max(min(width + g.padLeft - kj, outW), owStart)
-                    let run = owEnd - owStart
-                    var dst = plane + (ohStart + ki - g.padTop) * width + (owStart + kj - g.padLeft)
-                    var src = columns + row * ldc + ohStart * outW + owStart
-                    for _ in ohStart..<ohEnd { Elementwise.addShort(dst, src, count: run); dst += width; src += outW }
-                    row += 1
-                }
-            }
+        let outW = g.outW, width = g.width
+        forEachUnitStrideRow(g) { row, inputOffset, rows, cols in
+            var dst = image + inputOffset
+            var src = columns + row * ldc + rows.lowerBound * outW + cols.lowerBound
+            for _ in rows { Elementwise.addShort(dst, src, count: cols.count); dst += width; src += outW }
         }
     }
 
