@@ -1,3 +1,4 @@
+import CVectorMath
 import DLTCore
 
 /// RMSProp in torch.optim.RMSprop's form (alpha = ρ, not centered):
@@ -35,8 +36,21 @@ public final class RMSProp: Optimizer {
             let grad = entry.parameter.gradient.pointer
             let square = entry.slots[0].pointer
             let count = entry.parameter.value.count
+            // The same formulas on 16 lanes at a time (see Adam: the vector square root comes from
+            // CVectorMath), then the tail one by one.
+            let vrho = SIMD16<Float>(repeating: rho), v1rho = SIMD16<Float>(repeating: 1 - rho)
+            let vlr = SIMD16<Float>(repeating: lr), veps = SIMD16<Float>(repeating: eps)
+            let vwd = SIMD16<Float>(repeating: wd), vmu = SIMD16<Float>(repeating: mu)
+            let vectorEnd = count - count % 16
             if mu == 0 {
-                for i in 0..<count {
+                for i in stride(from: 0, to: vectorEnd, by: 16) {
+                    let th = load(theta, i)
+                    let g = load(grad, i) + vwd * th
+                    let s = vrho * load(square, i) + v1rho * g * g
+                    store(s, square, i)
+                    store(th - vlr * g / (dlt_sqrt16(s) + veps), theta, i)
+                }
+                for i in vectorEnd..<count {
                     let g = grad[i] + wd * theta[i]
                     let s = rho * square[i] + (1 - rho) * g * g
                     square[i] = s
@@ -44,7 +58,16 @@ public final class RMSProp: Optimizer {
                 }
             } else {
                 let buffer = entry.slots[1].pointer
-                for i in 0..<count {
+                for i in stride(from: 0, to: vectorEnd, by: 16) {
+                    let th = load(theta, i)
+                    let g = load(grad, i) + vwd * th
+                    let s = vrho * load(square, i) + v1rho * g * g
+                    store(s, square, i)
+                    let b = vmu * load(buffer, i) + g / (dlt_sqrt16(s) + veps)
+                    store(b, buffer, i)
+                    store(th - vlr * b, theta, i)
+                }
+                for i in vectorEnd..<count {
                     let g = grad[i] + wd * theta[i]
                     let s = rho * square[i] + (1 - rho) * g * g
                     square[i] = s
