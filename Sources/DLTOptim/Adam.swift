@@ -63,14 +63,13 @@ public class Adam: Optimizer {
             let vstep = SIMD16<Float>(repeating: stepSize), vinv = SIMD16<Float>(repeating: invCorrection2Root)
             let veps = SIMD16<Float>(repeating: eps)
             while i + 16 <= count {
-                let th = UnsafeRawPointer(theta + i).loadUnaligned(as: SIMD16<Float>.self)
-                let g = UnsafeRawPointer(grad + i).loadUnaligned(as: SIMD16<Float>.self) + vl2 * th
-                let mi = vb1 * UnsafeRawPointer(m + i).loadUnaligned(as: SIMD16<Float>.self) + v1b1 * g
-                let vi = vb2 * UnsafeRawPointer(v + i).loadUnaligned(as: SIMD16<Float>.self) + v1b2 * g * g
-                UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD16<Float>.self)
-                let updated = th * vdecay - vstep * mi / (dlt_sqrt16(vi) * vinv + veps)
-                UnsafeMutableRawPointer(theta + i).storeBytes(of: updated, as: SIMD16<Float>.self)
+                let th = load(theta, i)
+                let g = load(grad, i) + vl2 * th
+                let mi = vb1 * load(m, i) + v1b1 * g
+                let vi = vb2 * load(v, i) + v1b2 * g * g
+                store(mi, m, i)
+                store(vi, v, i)
+                store(th * vdecay - vstep * mi / (dlt_sqrt16(vi) * vinv + veps), theta, i)
                 i += 16
             }
             for i in i..<count {
