@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "DLTCoreTests", dependencies: ["DLTCore"]),
         .testTarget(name: "DLTNNTests", dependencies: ["DLTNN", "DLTCore"]),
         .testTarget(name: "DLTOptimTests", dependencies: ["DLTOptim", "DLTCore"]),
-        .testTarget(name: "DLTConfigTests", dependencies: ["DLTConfig"]),
+        .testTarget(name: "DLTConfigTests", dependencies: ["DLTConfig", "DLTTrain"]),
         .testTarget(name: "DLTDataTests", dependencies: ["DLTData"]),
         .testTarget(name: "DLTFormatsTests", dependencies: ["DLTFormats"]),
         .testTarget(name: "DLTTrainTests", dependencies: ["DLTTrain"]),

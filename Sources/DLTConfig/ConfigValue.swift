@@ -15,4 +15,15 @@ public enum ConfigValue: Equatable, Sendable, CustomStringConvertible {
         case .list(let values): return "[" + values.map(\.description).joined(separator: ", ") + "]"
         }
     }
+
+    /// `3` → (3, 3); `[3, 5]` → (3, 5) as (height, width); nil for anything else.
+    public var intPair: (Int, Int)? {
+        switch self {
+        case .int(let value): return (value, value)
+        case .list(let items) where items.count == 2:
+            if case .int(let a) = items[0], case .int(let b) = items[1] { return (a, b) }
+            return nil
+        default: return nil
+        }
+    }
 }

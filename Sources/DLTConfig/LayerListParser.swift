@@ -5,13 +5,14 @@ import Yams
 /// reference), and the number of inputs each type takes.
 struct LayerListParser {
     let reader: ValueReader
+    let table: LayerSchemaTable
 
     func parse(_ node: Node) throws -> [LayerSpec] {
         let items = try reader.sequence(node, "model.layers")
         guard !items.isEmpty else {
             throw reader.error(node, "model.layers is empty; list at least one layer, e.g. '- dense: {units: 10}'")
         }
-        let layerParser = LayerParser(reader: reader)
+        let layerParser = LayerParser(reader: reader, table: table)
         let layers = try items.enumerated().map { try layerParser.parse($0.element, index: $0.offset) }
         try checkNames(layers)
         try checkInputs(layers)
@@ -38,7 +39,7 @@ struct LayerListParser {
     private func checkInputs(_ layers: [LayerSpec]) throws {
         let indexOfName = Dictionary(layers.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
         for (index, layer) in layers.enumerated() {
-            let isMerge = LayerCatalog.mergeTypes.contains(layer.type)
+            let isMerge = table[layer.type]?.arity == .merge
             guard let inputs = layer.inputs else {
                 if isMerge {
                     throw error(at: layer.location,

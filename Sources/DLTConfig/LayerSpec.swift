@@ -1,7 +1,7 @@
 /// One checked entry of `model.layers`: its type, name, inputs and options with defaults applied.
 /// Keys and value types are already checked; the graph builder checks shapes.
 public struct LayerSpec {
-    /// e.g. "conv2d"; one of `LayerSpec.types`.
+    /// e.g. "conv2d"; a type of the schema table the config was read with.
     public let type: String
     /// Given with `name:`, else "<type>_<index>" (index = 0-based position in `layers`).
     public let name: String
@@ -14,23 +14,15 @@ public struct LayerSpec {
     public let values: [String: ConfigValue]
     /// Keys the user wrote, as opposed to defaults.
     public let givenKeys: Set<String>
-    /// `init:` name as written (glorot_uniform by default for dense / conv layers, nil for others).
-    public let initName: String?
-    /// `init: {name: normal, std: …}`; 0.05 (Keras' RandomNormal) when the name is normal and no std is given.
-    public let initStd: Double?
-    /// `init: {name: constant, value: …}`; 0 when the name is constant and no value is given.
-    public let initValue: Double?
+    /// `activation:`, for types that take it (linear unless given).
+    public let activation: ActivationName?
+    /// `init:`, for types that take it (glorot_uniform unless given).
+    public let initializer: InitializerSpec?
 
     let locations: [String: SourceLocation]
     /// Position of each `inputs` entry, for forward-reference errors.
     let inputLocations: [SourceLocation]
 
-    /// Layer types in the order of the SPEC's table.
-    public static let types = LayerCatalog.types
-    /// Activation names for `activation:` on dense / conv layers.
-    public static let activations = LayerCatalog.activations
-    /// Initializer names for `init:`.
-    public static let initializers = LayerCatalog.initializers
     /// The name that `inputs:` uses for the model input; no layer may take it.
     public static let modelInputName = "input"
 
@@ -61,15 +53,7 @@ public struct LayerSpec {
     }
 
     /// `3` → (3, 3); `[3, 5]` → (3, 5) as (height, width). nil for `padding: same`.
-    public func intPair(_ key: String) -> (Int, Int)? {
-        switch values[key] {
-        case .int(let value)?: return (value, value)
-        case .list(let items)? where items.count == 2:
-            if case .int(let a) = items[0], case .int(let b) = items[1] { return (a, b) }
-            return nil
-        default: return nil
-        }
-    }
+    public func intPair(_ key: String) -> (Int, Int)? { values[key]?.intPair }
 
     /// `[64, 7, 7]` → [64, 7, 7]; a single number → [n].
     public func intList(_ key: String) -> [Int]? {

@@ -35,8 +35,9 @@ public struct ModelConfig {
 
     public func layer(named name: String) -> LayerSpec? { layers.first { $0.name == name } }
 
-    /// Reads and checks a config file; an unreadable or non-UTF-8 file is a `ConfigError` too.
-    public static func load(path: String) throws -> ModelConfig {
+    /// Reads and checks a config file against the layer types of `layerTypes`; an unreadable or
+    /// non-UTF-8 file is a `ConfigError` too.
+    public static func load(path: String, layerTypes: LayerSchemaTable) throws -> ModelConfig {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -48,10 +49,10 @@ public struct ModelConfig {
             throw ConfigError(file: path, location: firstInvalidUTF8(in: Array(data)),
                               message: "the file is not UTF-8 text (binary data?); a config is a YAML text file")
         }
-        return try parse(text: text, file: path)
+        return try parse(text: text, file: path, layerTypes: layerTypes)
     }
 
-    public static func parse(text: String, file: String) throws -> ModelConfig {
+    public static func parse(text: String, file: String, layerTypes: LayerSchemaTable) throws -> ModelConfig {
         let reader = ValueReader(file: file)
         let root = try YAMLDocument.compose(text: text, file: file)
         try checkFiniteNumbers(root, reader: reader)
@@ -74,7 +75,7 @@ public struct ModelConfig {
         let inputItems = try reader.sequenceOrScalar(inputNode, "model: input")
         guard !inputItems.isEmpty else { throw reader.error(inputNode, "model: input is empty; give the per-sample shape, e.g. [1, 28, 28]") }
         let input = try inputItems.map { try reader.int($0, "model: input sizes", atLeast: 1) }
-        let layers = try LayerListParser(reader: reader).parse(try model.required("layers", "a list of layers"))
+        let layers = try LayerListParser(reader: reader, table: layerTypes).parse(try model.required("layers", "a list of layers"))
 
         let data = try top.value("data").map { try DataConfigParser(reader: reader).parse($0) }
         let lossNames = LossSpec.Name.allCases.map(\.rawValue)

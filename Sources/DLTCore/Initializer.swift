@@ -9,9 +9,6 @@ public enum Initializer: Equatable, Sendable {
     case constant(Float)
 
     /// Names accepted in configs (`init: he_normal`), in the order the docs list them.
-    public static let names = ["glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-                               "xavier_uniform", "xavier_normal", "kaiming_uniform", "kaiming_normal",
-                               "normal", "zeros", "ones", "constant"]
 
     public func fill(_ tensor: Tensor, fanIn: Int, fanOut: Int, random: inout SeededRandom) {
         let buffer = tensor.buffer

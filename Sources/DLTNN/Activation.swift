@@ -7,7 +7,6 @@ import Foundation
 public enum Activation: Equatable, Sendable {
     case identity, relu, leakyRelu(alpha: Float), sigmoid, tanh, gelu, softmax
 
-    public static let names = ["linear", "relu", "leaky_relu", "sigmoid", "tanh", "gelu", "softmax"]
 
     public var name: String {
         switch self {

@@ -8,7 +8,7 @@ public enum EvaluationData {
         let config = model.config
         let split = data.isEmpty ? "test" : data.count == 1 && ["train", "validation", "test"].contains(data[0]) ? data[0] : nil
         if let split {
-            let all = try TrainingData.load(config: config, task: model.task, trainLimit: nil,
+            let all = try TrainingData.load(config: config, task: model.task, tokenInputs: model.graph.tokenInputs, trainLimit: nil,
                                             withTest: split == "test", vocabulary: model.vocabulary)
             let chosen: Dataset?
             switch split {
@@ -26,7 +26,8 @@ public enum EvaluationData {
         }
         let reader = SourceReader(config: config, data: dataConfig, vocabulary: model.vocabulary)
         var dataset = try reader.readFiles(data)
-        try TrainingData.check(dataset, displayName: data.joined(separator: ","), config: config, task: model.task)
+        try TrainingData.check(dataset, displayName: data.joined(separator: ","), config: config, task: model.task,
+                               tokenInputs: model.graph.tokenInputs)
         dataset.sampleShape = config.input
         return (dataset, TrainingData.normalization(of: config))
     }

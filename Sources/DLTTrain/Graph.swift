@@ -1,14 +1,20 @@
 import DLTCore
 import DLTNN
 
-/// A model as a DAG of layers in topological order. Node 0's inputs refer to the model input
-/// (index -1). The graph owns one activation and one gradient buffer per node, planned for a
-/// batch size and reused for every step of that size.
+/// A model as a DAG of layers in topological order. The graph owns one activation and one
+/// gradient buffer per node (its `NodePlan`), planned for a batch size and reused for every
+/// step of that size.
 public final class Graph {
+    /// Where a node's input comes from.
+    public enum NodeInput: Equatable, Sendable {
+        case modelInput
+        /// The output of node k (an earlier node).
+        case node(Int)
+    }
+
     public struct Node {
         public let layer: Layer
-        /// Producer node of each input; -1 is the model input.
-        public let inputs: [Int]
+        public let inputs: [NodeInput]
         /// Per-sample output shape.
         public let outputShape: Shape
     }
@@ -18,48 +24,33 @@ public final class Graph {
     /// The activation moved out of the last layer into a fused loss (softmax for cross-entropy,
     /// sigmoid for binary cross-entropy); applied by `probabilities(_:)` at inference.
     public private(set) var outputActivation: Activation = .identity
-
-    private var activations: [Tensor] = []
-    private var gradients: [Tensor] = []
-    /// Per node and input slot, a gradient buffer for edges from nodes read more than once
-    /// (by several layers, or twice by one): each edge writes its own, and they are summed.
-    private var edgeGradients: [[Tensor?]] = []
-    private var consumerCount: [Int] = []
-    /// Whether a node's output gradient is needed (some layer at or before it has trainable parameters).
-    private var needsGradient: [Bool] = []
-    /// Reshape nodes whose output shares its input node's memory, and those whose gradient also
-    /// shares it (when the input node has no other reader). Those layers are not run.
-    private var sharesActivation: [Bool] = []
-    private var sharesGradient: [Bool] = []
-    /// Per node, the tensors passed to forward/backward as inputs and as input gradients, built
-    /// once so that a step allocates no arrays. Slots reading the model input are filled with
-    /// the current input tensor at each call (`placeInput`).
-    private var nodeInputs: [[Tensor]] = []
-    private var gradientTargets: [[Tensor?]] = []
-    /// Conv nodes that run the max pool after them (`Conv2D.fusePooling`), and those pool nodes,
-    /// which are then not called: the conv writes the pool's output and reads its gradient.
-    private var runsPool: [Bool] = []
-    private var pooledByPrevious: [Bool] = []
-    /// Backward's record of which nodes' output gradients are filled in; kept to avoid an array per step.
-    private var written: [Bool] = []
-    /// Whether the graph fuses conv + max pool when it first plans (on by default; the tests
-    /// turn it off to compare).
-    public var fusesConvAndPool = true
-    private var plannedBatch = -1
+    /// Whether layers may run the layer after them when the graph first plans (on by default;
+    /// the tests turn it off to compare).
+    public var fusesLayers = true
     /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
     public var timer: LayerTimer?
 
+    /// One per node, made when the graph first runs; `plannedBatch` is the size they are sized for.
+    private var plans: [NodePlan] = []
+    private var plannedBatch = -1
+
     public init(inputShape: Shape) { self.inputShape = inputShape }
 
-    /// Appends a layer reading `inputs` (node indices, -1 = model input); builds it and returns its index.
+    /// Appends a layer reading `inputs`; builds it (shape inference) and returns its node index.
     @discardableResult
-    public func append(_ layer: Layer, inputs: [Int]) throws -> Int {
-        let shapes = inputs.map { $0 < 0 ? inputShape : nodes[$0].outputShape }
+    public func append(_ layer: Layer, inputs: [NodeInput]) throws -> Int {
+        let shapes = inputs.map { source -> Shape in
+            switch source {
+            case .modelInput: return inputShape
+            case .node(let k): return nodes[k].outputShape
+            }
+        }
         let shape = try layer.build(inputShapes: shapes)
         if shape.dims.contains(where: { $0 <= 0 }) {
             throw EngineError("layer '\(layer.name)' (\(layer.typeName)) would output an empty shape \(shape) from input \(shapes.map(\.description).joined(separator: ", "))")
         }
         nodes.append(Node(layer: layer, inputs: inputs, outputShape: shape))
+        plans = []
         plannedBatch = -1
         return nodes.count - 1
     }
@@ -72,83 +63,55 @@ public final class Graph {
         nodes.flatMap { node in node.layer.parameters.map { ("\(node.layer.name).\($0.name)", $0) } }
     }
 
+    /// The layers that read the model input as token ids, with the id bound each needs.
+    public var tokenInputs: [TrainingData.TokenInput] {
+        nodes.compactMap { node in
+            guard node.inputs.contains(.modelInput), let reader = node.layer as? TokenInputLayer else { return nil }
+            return (reader.name, reader.vocabularySize)
+        }
+    }
+
+    /// The layers run inside the layer before them (none until the graph first runs).
+    public var absorbedLayers: [String] {
+        zip(nodes, plans).compactMap { node, plan in plan.fusion == .absorbedByPrevious ? node.layer.name : nil }
+    }
+
     /// Removes a final softmax (or sigmoid) so a fused, stable loss can take logits.
     public func moveOutputActivationIntoLoss(_ activation: Activation) {
-        guard let last = nodes.last?.layer else { return }
-        if let dense = last as? Dense, dense.activation == activation {
-            dense.activation = .identity
-        } else if let conv = last as? Conv2D, conv.activation == activation {
-            conv.activation = .identity
-        } else if let layer = last as? ActivationLayer, layer.activation == activation {
-            layer.activation = .identity
-        } else {
-            return
-        }
+        guard let last = nodes.last?.layer as? OutputActivationLayer, last.activation == activation else { return }
+        last.activation = .identity
         outputActivation = activation
+        plans = []
+        plannedBatch = -1
     }
 
     /// Draws every parameter's first values from `random`, in layer order.
     public func initializeParameters(random: inout SeededRandom) {
         for node in nodes {
-            if let layer = node.layer as? InitializableLayer {
-                for p in layer.parameterInits {
-                    p.initializer.fill(p.parameter.value, fanIn: p.fanIn, fanOut: p.fanOut, random: &random)
-                }
+            guard let layer = node.layer as? InitializableLayer else { continue }
+            for p in layer.parameterInits {
+                p.initializer.fill(p.parameter.value, fanIn: p.fanIn, fanOut: p.fanOut, random: &random)
             }
         }
     }
 
     private func plan(batch: Int) {
         if batch == plannedBatch { return }
-        if activations.count != nodes.count {
-            activations = nodes.map { _ in Tensor(shape: [0]) }
-            gradients = nodes.map { _ in Tensor(shape: [0]) }
-            consumerCount = Array(repeating: 0, count: nodes.count)
-            for node in nodes { for i in node.inputs where i >= 0 { consumerCount[i] += 1 } }
-            edgeGradients = nodes.map { node in node.inputs.map { $0 >= 0 && consumerCount[$0] > 1 ? Tensor(shape: [0]) : nil } }
-            needsGradient = []
-            for node in nodes {
-                let own = node.layer.parameters.contains { $0.isTrainable }
-                needsGradient.append(own || node.inputs.contains { $0 >= 0 && needsGradient[$0] })
-            }
-            sharesActivation = nodes.map { $0.layer.isReshape && $0.inputs.count == 1 }
-            // The model input needs no gradient; a reshape of it shares only the activation.
-            sharesGradient = nodes.indices.map { i in
-                let j = nodes[i].inputs.first ?? -1
-                return sharesActivation[i] && j >= 0 && consumerCount[j] == 1
-            }
-            written = Array(repeating: false, count: nodes.count)
-            runsPool = Array(repeating: false, count: nodes.count)
-            pooledByPrevious = runsPool
-            for i in nodes.indices.dropLast() where fusesConvAndPool && consumerCount[i] == 1 && nodes[i + 1].inputs == [i] {
-                if let conv = nodes[i].layer as? Conv2D, let pool = nodes[i + 1].layer as? MaxPool2D, conv.fusePooling(pool) {
-                    runsPool[i] = true
-                    pooledByPrevious[i + 1] = true
-                }
-            }
-            let placeholder = Tensor(shape: [0])
-            nodeInputs = nodes.map { node in node.inputs.map { $0 < 0 ? placeholder : activations[$0] } }
-            gradientTargets = nodes.indices.map { i in
-                nodes[i].inputs.enumerated().map { k, j in j < 0 || !needsGradient[j] ? nil : edgeGradients[i][k] ?? gradients[j] }
-            }
-        }
-        for (i, node) in nodes.enumerated() {
-            // A conv that runs its pool never stores its own output or gradient.
-            let shape = runsPool[i] ? Shape([0]) : node.outputShape.batched(batch)
-            activations[i].resize(to: shape)
-            gradients[i].resize(to: shape)
-        }
-        // In node order, so a reshape of a reshape sees its input already shared. A reshape of the
-        // model input shares it in `forward`, since the input tensor can change from call to call.
-        for (i, node) in nodes.enumerated() {
-            let shape = node.outputShape.batched(batch)
-            if sharesActivation[i] && node.inputs[0] >= 0 { activations[i].share(activations[node.inputs[0]], shape: shape) }
-            if sharesGradient[i] { gradients[i].share(gradients[node.inputs[0]], shape: shape) }
-        }
-        for (i, node) in nodes.enumerated() {
-            for (k, j) in node.inputs.enumerated() { edgeGradients[i][k]?.resize(to: nodes[j].outputShape.batched(batch)) }
-        }
+        if plans.count != nodes.count { plans = makePlans() }
+        resizeBuffers(plans, batch: batch)
         plannedBatch = batch
+    }
+
+    /// The tensor node i's layer writes: its own output, or its follower's when it runs it.
+    @inline(__always)
+    private func producedOutput(_ i: Int) -> Tensor {
+        plans[i].fusion == .absorbsNext ? plans[i + 1].activation : plans[i].activation
+    }
+
+    /// The gradient node i's layer reads, following `producedOutput`.
+    @inline(__always)
+    private func producedGradient(_ i: Int) -> Tensor {
+        plans[i].fusion == .absorbsNext ? plans[i + 1].gradient : plans[i].gradient
     }
 
     /// Runs the model on `input` (N, inputShape); returns the last node's output (logits when an
@@ -157,69 +120,72 @@ public final class Graph {
         let batch = input.shape[0]
         plan(batch: batch)
         for (i, node) in nodes.enumerated() {
-            if sharesActivation[i] {
-                if node.inputs[0] < 0 { activations[i].share(input, shape: node.outputShape.batched(batch)) }
+            let plan = plans[i]
+            if plan.view != .none {
+                if node.inputs[0] == .modelInput { plan.activation.share(input, shape: node.outputShape.batched(batch)) }
                 continue
             }
-            if pooledByPrevious[i] { continue }
+            if plan.fusion == .absorbedByPrevious { continue }
             placeInput(input, node: i)
-            let ins = nodeInputs[i], output = runsPool[i] ? activations[i + 1] : activations[i]
-            if let timer {
-                let start = LayerTimer.now()
-                node.layer.forward(inputs: ins, output: output, context: context)
-                timer.forwardSeconds[i] += LayerTimer.now() - start
-            } else {
-                node.layer.forward(inputs: ins, output: output, context: context)
-            }
+            let start = timer == nil ? 0 : LayerTimer.now()
+            node.layer.forward(inputs: plan.forwardInputs, output: producedOutput(i), context: context)
+            if let timer { timer.forwardSeconds[i] += LayerTimer.now() - start }
         }
-        return activations[nodes.count - 1]
+        return plans[nodes.count - 1].activation
     }
 
     /// Puts `input` into node i's model-input slots; in place, so no array is made.
     @inline(__always)
     private func placeInput(_ input: Tensor, node i: Int) {
-        for (k, j) in nodes[i].inputs.enumerated() where j < 0 && nodeInputs[i][k] !== input { nodeInputs[i][k] = input }
+        let plan = plans[i]
+        for (k, source) in nodes[i].inputs.enumerated() where source == .modelInput && plan.forwardInputs[k] !== input {
+            plan.forwardInputs[k] = input
+        }
     }
 
     /// The last forward's output.
-    public var outputTensor: Tensor { activations[nodes.count - 1] }
+    public var outputTensor: Tensor { plans[nodes.count - 1].activation }
 
     /// The buffer the loss writes dLoss/dOutput into, for the last forward's batch.
-    public var outputGradient: Tensor { gradients[nodes.count - 1] }
+    public var outputGradient: Tensor { plans[nodes.count - 1].gradient }
 
     /// Back-propagates `outputGradient` through every node; parameter gradients accumulate.
     public func backward(input: Tensor, context: LayerContext) {
-        for i in written.indices { written[i] = false }
-        written[nodes.count - 1] = true
+        for plan in plans { plan.gradientWritten = false }
+        plans[nodes.count - 1].gradientWritten = true
         for i in stride(from: nodes.count - 1, through: 0, by: -1) {
-            let node = nodes[i]
-            guard written[i] else { continue }   // nothing downstream needs this node
-            if sharesGradient[i] || pooledByPrevious[i] {
-                // The gradient is already in the input node's buffer, or the conv before this
-                // pool reads this node's gradient itself.
-                let j = node.inputs[0]
-                if needsGradient[j] { written[j] = true }
+            let plan = plans[i], node = nodes[i]
+            guard plan.gradientWritten else { continue }   // nothing downstream needs this node
+            if plan.view == .sharesActivationAndGradient || plan.fusion == .absorbedByPrevious {
+                // The gradient is already in the input node's buffer, or the node before this one
+                // reads this node's gradient itself.
+                if case .node(let j) = node.inputs[0], plans[j].needsGradient { plans[j].gradientWritten = true }
                 continue
             }
             placeInput(input, node: i)
-            let ins = nodeInputs[i], targets = gradientTargets[i]
-            let fused = runsPool[i]
             let start = timer == nil ? 0 : LayerTimer.now()
-            node.layer.backward(inputs: ins, output: fused ? activations[i + 1] : activations[i],
-                                outputGradient: fused ? gradients[i + 1] : gradients[i],
-                                inputGradients: targets, context: context)
+            node.layer.backward(inputs: plan.forwardInputs, output: producedOutput(i), outputGradient: producedGradient(i),
+                                inputGradients: plan.gradientTargets, context: context)
             if let timer { timer.backwardSeconds[i] += LayerTimer.now() - start }
-            for (k, j) in node.inputs.enumerated() where j >= 0 && needsGradient[j] {
-                if let edge = edgeGradients[i][k] {
-                    if written[j] {
-                        let g = gradients[j].pointer, e = edge.pointer
-                        for n in 0..<gradients[j].count { g[n] += e[n] }
-                    } else {
-                        gradients[j].copy(from: edge)
-                    }
+            collectEdgeGradients(of: i)
+        }
+    }
+
+    /// Adds node i's per-edge input gradients into their producers' gradients, and marks the
+    /// producers it wrote.
+    private func collectEdgeGradients(of i: Int) {
+        for (k, source) in nodes[i].inputs.enumerated() {
+            guard case .node(let j) = source, plans[j].needsGradient else { continue }
+            if let edge = plans[i].edgeGradients[k] {
+                let gradient = plans[j].gradient
+                if plans[j].gradientWritten {
+                    let g = gradient.pointer, e = edge.pointer
+                    for n in 0..<gradient.count { g[n] += e[n] }
+                } else {
+                    gradient.copy(from: edge)
                 }
-                written[j] = true
             }
+            plans[j].gradientWritten = true
         }
     }
 
@@ -231,8 +197,8 @@ public final class Graph {
     /// Where a non-finite value first shows: the first layer (in forward order) whose output holds
     /// NaN or infinity, else the last layer (in backward order) with a non-finite parameter gradient.
     public func firstNonFiniteLayer() -> String? {
-        // A conv that runs its pool has no output of its own: the pool's output stands for both.
-        for (i, node) in nodes.enumerated() where !Graph.isFinite(runsPool[i] ? activations[i + 1] : activations[i]) {
+        // A node that runs its follower has no output of its own: the follower's stands for both.
+        for (i, node) in nodes.enumerated() where !Graph.isFinite(producedOutput(i)) {
             return node.layer.name
         }
         for node in nodes.reversed() {

@@ -8,7 +8,10 @@ public enum ModelSummary {
         let names = graph.nodes.map(\.layer.name)
         for node in graph.nodes {
             let layer = node.layer
-            let inputs = node.inputs.map { $0 < 0 ? "input" : names[$0] }.joined(separator: ", ")
+            let inputs = node.inputs.map { source -> String in
+                if case .node(let k) = source { return names[k] }
+                return "input"
+            }.joined(separator: ", ")
             rows.append(["\(layer.name) (\(layer.typeName))", node.outputShape.description,
                          grouped(layer.parameterCount + layer.stateCount), grouped(layer.flopsPerSample), inputs])
         }

@@ -54,7 +54,8 @@ public final class Trainer {
         }
 
         setup = try ModelSetup(config: config, threads: options.threads, seed: seed)
-        data = try TrainingData.load(config: config, task: setup.task, trainLimit: options.trainLimit,
+        data = try TrainingData.load(config: config, task: setup.task, tokenInputs: setup.graph.tokenInputs,
+                                     trainLimit: options.trainLimit,
                                      withTest: false)
         guard data.train.count > 0 else { throw DataError(file: config.file, message: "the training set is empty") }
 

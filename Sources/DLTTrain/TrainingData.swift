@@ -7,6 +7,9 @@ import Foundation
 /// applied per batch and (for text) the vocabulary. Every check against the model
 /// (sample shape, label range) happens here, before training starts.
 public struct TrainingData {
+    /// A layer reading the model input as token ids, and the bound on them.
+    public typealias TokenInput = (layer: String, vocabularySize: Int)
+
     public var train: Dataset
     public var validation: Dataset?
     public var test: Dataset?
@@ -15,7 +18,8 @@ public struct TrainingData {
 
     /// Reads the training data (with its validation part) and, when `withTest`, the test split.
     /// `vocabulary`: the one a trained model was made with (eval/predict on text data).
-    public static func load(config: ModelConfig, task: Task, trainLimit: Int?, withTest: Bool,
+    /// `tokenInputs`: the graph's layers that read the input as token ids (`Graph.tokenInputs`).
+    public static func load(config: ModelConfig, task: Task, tokenInputs: [TokenInput], trainLimit: Int?, withTest: Bool,
                             vocabulary: [String]? = nil) throws -> TrainingData {
         guard let data = config.data else {
             throw ConfigError(file: config.file, location: nil, message: "the config has no data: section; add data: {format: ..., train: ...}")
@@ -42,7 +46,8 @@ public struct TrainingData {
                                   vocabulary: fixedVocabulary ?? vocabulary)
         for (dataset, source) in [(result.train, trainSource), (validation, data.validation ?? trainSource), (test, data.test)] {
             guard let dataset, let source else { continue }
-            try check(dataset, displayName: source.displayName, labelsName: source.labels, config: config, task: task)
+            try check(dataset, displayName: source.displayName, labelsName: source.labels, config: config, task: task,
+                      tokenInputs: tokenInputs)
         }
         _ = try result.normalization.affine(sampleShape: config.input, name: config.file)
         // Samples take the model's input shape (e.g. 28x28 IDX images fed to input [784]).
@@ -64,7 +69,7 @@ public struct TrainingData {
     /// The samples must have the model's input shape (or its element count) and labels that fit the outputs.
     /// `labelsName`: the file labels come from when it is not the samples' file (IDX, npy).
     static func check(_ dataset: Dataset, displayName file: String, labelsName: String? = nil,
-                      config: ModelConfig, task: Task) throws {
+                      config: ModelConfig, task: Task, tokenInputs: [TokenInput]) throws {
         let labelFile = labelsName ?? file
         let perSample = dataset.sampleShape.reduce(1, *)
         let input = config.input.reduce(1, *)
@@ -72,12 +77,12 @@ public struct TrainingData {
             throw DataError(file: file, message: "samples have shape \(Shape(dataset.sampleShape)) but the model input is \(Shape(config.input)) (set model.input to match the data)")
         }
         // Token ids must index the embedding table; an id past it would silently embed as zeros.
-        for spec in config.layers where spec.type == "embedding" && (spec.inputs == nil ? spec.name == config.layers.first?.name : spec.inputs == [LayerSpec.modelInputName]) {
-            let vocab = spec.int("vocab") ?? 0
+        for reader in tokenInputs {
+            let vocab = reader.vocabularySize
             for i in 0..<dataset.values.count {
                 let id = dataset.values[i]
                 if !(id >= 0 && id < Float(vocab)) || id != id.rounded() {
-                    throw DataError(file: file, message: "token id \(id) of sample \(i / max(perSample, 1)) is not in 0..<\(vocab), the vocab of layer '\(spec.name)'")
+                    throw DataError(file: file, message: "token id \(id) of sample \(i / max(perSample, 1)) is not in 0..<\(vocab), the vocab of layer '\(reader.layer)'")
                 }
             }
         }

@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Testing
 
 /// One bad config, where its error must point, and words the message must contain.

@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Testing
 
 /// The config from SPEC.md's "Config (YAML)" section, verbatim.

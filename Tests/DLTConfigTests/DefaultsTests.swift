@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Testing
 
 @Suite("Defaults for everything left out")
@@ -51,7 +52,7 @@ struct DefaultsTests {
         #expect(conv.intPair("padding") == nil)
         #expect(conv.string("activation") == "linear")
         #expect(conv.bool("use_bias") == true)
-        #expect(conv.initName == "glorot_uniform" && conv.initStd == nil)
+        #expect(conv.initializer == .glorotUniform && conv.activation == .linear)
         #expect(conv.givenKeys == ["filters", "kernel"])
         let transposed = config.layers[1]
         #expect(transposed.intPair("output_padding")! == (0, 0))
@@ -70,6 +71,6 @@ struct DefaultsTests {
         #expect(config.layers[4].double("epsilon") == 1e-5)
         #expect(config.layers[5].double("rate") == 0.5)
         #expect(config.layers[6].double("alpha") == 0.01)
-        #expect(config.layers[7].values.isEmpty && config.layers[7].initName == nil)
+        #expect(config.layers[7].values.isEmpty && config.layers[7].initializer == nil)
     }
 }

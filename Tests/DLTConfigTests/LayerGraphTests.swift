@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Testing
 
 @Suite("Layer names, inputs and per-layer options")
@@ -22,7 +23,7 @@ struct LayerGraphTests {
         #expect(layers[3].int("axis") == -3)
         #expect(layers[3].sampleAxis() == -3)
         #expect(layers[5].inputs == ["global_avgpool2d_4"])
-        #expect(layers[5].initName == "normal" && layers[5].initStd == 0.02)
+        #expect(layers[5].initializer == .normal(std: 0.02))
         #expect(layers[2].location(of: "inputs") == DLTConfig.SourceLocation(line: 6, column: 21))
         #expect(layers[4].location(of: "inputs") == layers[4].location)
         #expect(config.layer(named: "stem")?.type == "conv2d")
@@ -48,7 +49,7 @@ struct LayerGraphTests {
         #expect(config.input == [100])
         #expect(config.layers[0].int("vocab") == 10000 && config.layers[0].int("dim") == 128)
         #expect(config.layers[2].intList("shape") == [-1, 4])
-        #expect(config.layers[3].initValue == 0.5)
+        #expect(config.layers[3].initializer == .constant(0.5))
     }
 
     @Test(arguments: [

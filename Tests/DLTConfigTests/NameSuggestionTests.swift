@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Testing
 
 @Suite("Did-you-mean suggestions")
@@ -16,11 +17,11 @@ struct NameSuggestionTests {
         ("dropot", "dropout"), ("conv_transpose", "conv_transpose2d"), ("globalavgpool2d", "global_avgpool2d"),
     ])
     func suggestsTheNearestLayerType(typed: String, expected: String) {
-        #expect(NameSuggestion.nearest(to: typed, in: LayerSpec.types) == expected)
+        #expect(NameSuggestion.nearest(to: typed, in: LayerRegistry.schemas.types) == expected)
     }
 
     @Test func staysQuietWhenNothingIsClose() {
-        #expect(NameSuggestion.nearest(to: "transformer", in: LayerSpec.types) == nil)
+        #expect(NameSuggestion.nearest(to: "transformer", in: LayerRegistry.schemas.types) == nil)
         #expect(NameSuggestion.nearest(to: "b", in: ["a", "input"]) == nil)
         #expect(NameSuggestion.hint(for: "zzz", in: ["adam", "sgd"]) == "")
     }

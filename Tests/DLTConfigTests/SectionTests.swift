@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Foundation
 import Testing
 

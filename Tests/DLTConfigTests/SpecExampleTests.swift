@@ -1,4 +1,5 @@
 @testable import DLTConfig
+import DLTTrain
 import Testing
 
 @Suite("The SPEC's example config")

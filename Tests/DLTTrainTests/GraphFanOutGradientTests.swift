@@ -50,30 +50,30 @@ import Testing
     /// a = tanh(Dense(x)); b = tanh(Dense(a)); s = a + b; y = Dense(s). `a` feeds both `b` and `s`.
     @Test func residualShortcutSumsBothPaths() throws {
         let graph = Graph(inputShape: [3])
-        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
-        let b = try graph.append(Dense(name: "b", units: 4, activation: .tanh), inputs: [a])
-        let sum = try graph.append(Add(name: "sum"), inputs: [b, a])
-        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [.modelInput])
+        let b = try graph.append(Dense(name: "b", units: 4, activation: .tanh), inputs: [.node(a)])
+        let sum = try graph.append(Add(name: "sum"), inputs: [.node(b), .node(a)])
+        try graph.append(Dense(name: "head", units: 2), inputs: [.node(sum)])
         checkGradients(graph, seed: 7)
     }
 
     /// s = a + a: one layer reads the same node twice, so dL/da = 2 dL/ds.
     @Test func sameNodeReadTwiceByOneLayerDoublesGradient() throws {
         let graph = Graph(inputShape: [3])
-        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
-        let sum = try graph.append(Add(name: "sum"), inputs: [a, a])
-        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [.modelInput])
+        let sum = try graph.append(Add(name: "sum"), inputs: [.node(a), .node(a)])
+        try graph.append(Dense(name: "head", units: 2), inputs: [.node(sum)])
         checkGradients(graph, seed: 11)
     }
 
     /// Three consumers of one node (two dense branches and the shortcut), joined by one add.
     @Test func threeConsumersOfOneNode() throws {
         let graph = Graph(inputShape: [3])
-        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [-1])
-        let left = try graph.append(Dense(name: "left", units: 4, activation: .sigmoid), inputs: [a])
-        let right = try graph.append(Dense(name: "right", units: 4, activation: .tanh), inputs: [a])
-        let sum = try graph.append(Add(name: "sum"), inputs: [left, right, a])
-        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        let a = try graph.append(Dense(name: "a", units: 4, activation: .tanh), inputs: [.modelInput])
+        let left = try graph.append(Dense(name: "left", units: 4, activation: .sigmoid), inputs: [.node(a)])
+        let right = try graph.append(Dense(name: "right", units: 4, activation: .tanh), inputs: [.node(a)])
+        let sum = try graph.append(Add(name: "sum"), inputs: [.node(left), .node(right), .node(a)])
+        try graph.append(Dense(name: "head", units: 2), inputs: [.node(sum)])
         checkGradients(graph, seed: 13)
     }
 
@@ -81,11 +81,11 @@ import Testing
     /// (neither layer runs), and the flatten of the model input shares the input tensor.
     @Test func chainedReshapesShareMemoryAndPassGradients() throws {
         let graph = Graph(inputShape: [2, 3])
-        let flat = try graph.append(Flatten(name: "flat_in"), inputs: [-1])
-        let a = try graph.append(Dense(name: "a", units: 6, activation: .tanh), inputs: [flat])
-        let grid = try graph.append(Reshape(name: "grid", shape: [3, 2]), inputs: [a])
-        let back = try graph.append(Flatten(name: "back"), inputs: [grid])
-        try graph.append(Dense(name: "head", units: 2), inputs: [back])
+        let flat = try graph.append(Flatten(name: "flat_in"), inputs: [.modelInput])
+        let a = try graph.append(Dense(name: "a", units: 6, activation: .tanh), inputs: [.node(flat)])
+        let grid = try graph.append(Reshape(name: "grid", shape: [3, 2]), inputs: [.node(a)])
+        let back = try graph.append(Flatten(name: "back"), inputs: [.node(grid)])
+        try graph.append(Dense(name: "head", units: 2), inputs: [.node(back)])
         checkGradients(graph, seed: 17)
     }
 
@@ -93,13 +93,13 @@ import Testing
     /// (each edge has its own, summed), so the reshape layers' backward runs.
     @Test func reshapesOfANodeWithTwoReadersKeepTheirOwnGradients() throws {
         let graph = Graph(inputShape: [3])
-        let a = try graph.append(Dense(name: "a", units: 6, activation: .tanh), inputs: [-1])
-        let left = try graph.append(Reshape(name: "left", shape: [2, 3]), inputs: [a])
-        let right = try graph.append(Reshape(name: "right", shape: [3, 2]), inputs: [a])
-        let l = try graph.append(Flatten(name: "l"), inputs: [left])
-        let r = try graph.append(Dense(name: "r", units: 6, activation: .sigmoid), inputs: [try graph.append(Flatten(name: "rf"), inputs: [right])])
-        let sum = try graph.append(Add(name: "sum"), inputs: [l, r])
-        try graph.append(Dense(name: "head", units: 2), inputs: [sum])
+        let a = try graph.append(Dense(name: "a", units: 6, activation: .tanh), inputs: [.modelInput])
+        let left = try graph.append(Reshape(name: "left", shape: [2, 3]), inputs: [.node(a)])
+        let right = try graph.append(Reshape(name: "right", shape: [3, 2]), inputs: [.node(a)])
+        let l = try graph.append(Flatten(name: "l"), inputs: [.node(left)])
+        let r = try graph.append(Dense(name: "r", units: 6, activation: .sigmoid), inputs: [.node(try graph.append(Flatten(name: "rf"), inputs: [.node(right)]))])
+        let sum = try graph.append(Add(name: "sum"), inputs: [.node(l), .node(r)])
+        try graph.append(Dense(name: "head", units: 2), inputs: [.node(sum)])
         checkGradients(graph, seed: 19)
     }
 }

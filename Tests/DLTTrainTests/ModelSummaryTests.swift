@@ -14,8 +14,8 @@ import Testing
     /// Dense 3 -> 4 (12 + 4) then Dense 4 -> 2 (8 + 2): 26 parameters, all trainable.
     @Test func renderReportsTotalsAndLayers() throws {
         let graph = Graph(inputShape: [3])
-        let hidden = try graph.append(Dense(name: "hidden", units: 4, activation: .relu), inputs: [-1])
-        try graph.append(Dense(name: "out", units: 2), inputs: [hidden])
+        let hidden = try graph.append(Dense(name: "hidden", units: 4, activation: .relu), inputs: [.modelInput])
+        try graph.append(Dense(name: "out", units: 2), inputs: [.node(hidden)])
         let text = ModelSummary.render(graph, modelName: "tiny")
         #expect(text.contains("tiny"))
         #expect(text.contains("hidden (dense)"))

@@ -3,16 +3,17 @@ import DLTCore
 /// An activation as a layer of its own (relu, leaky_relu, sigmoid, tanh, gelu, softmax):
 /// x (N, ...) -> y (N, ...), same shape. Softmax runs over per-sample axis 0, PyTorch's dim=1:
 /// channels of (N, C, H, W), features of (N, F), and the L axis of (N, L, D).
-public final class ActivationLayer: Layer {
+public final class ActivationLayer: OutputActivationLayer {
     public let name: String
     public var activation: Activation
-    public var typeName: String { activation.name }
+    /// The type it was made as; stays when a fused loss takes the activation over.
+    public let typeName: String
     public var parameters: [Parameter] { [] }
     /// Softmax's (channels, inner) split of one sample: (shape[0], product of the rest).
     private var channels = 1, inner = 1
 
     public init(name: String, activation: Activation) {
-        self.name = name; self.activation = activation
+        self.name = name; self.activation = activation; self.typeName = activation.name
     }
 
     public func build(inputShapes: [Shape]) throws -> Shape {

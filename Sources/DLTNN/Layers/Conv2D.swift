@@ -12,10 +12,10 @@ import DLTCore
 /// unfolding twice into cache-resident memory.
 ///
 /// A graph may run the plain 2x2 max pool that follows a ReLU (or linear) conv inside it
-/// (`fusePooling`): forward then pools each chunk's gemm result while it is in cache and writes
+/// (`absorb(.maxPool2x2)`): forward then pools each chunk's gemm result while it is in cache and writes
 /// only the pooled output, and backward builds dZ from the pooled gradient, so the conv's own
 /// output and its gradient are never stored. The numbers are the same as running the two layers.
-public final class Conv2D: InitializableLayer {
+public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingLayer {
     public let name: String
     public var typeName: String { "conv2d" }
     public let filters: Int
@@ -30,8 +30,9 @@ public final class Conv2D: InitializableLayer {
     public private(set) var weight: Parameter!
     public private(set) var bias: Parameter?
 
-    /// The max pool run inside this layer; `output` and `outputGradient` are then the pool's.
-    public private(set) var pooling: MaxPool2D?
+    /// With an absorbed 2x2 max pool: where each window's maximum was (0...3), (N, F, OH/2, OW/2).
+    /// `output` and `outputGradient` are then the pool's.
+    private var poolWinners: Tensor?
     private var workspaces: [Conv2DWorkspace] = []
     /// Pre-activation output, kept only for GELU.
     private let preActivation = Tensor(shape: [0])
@@ -81,177 +82,213 @@ public final class Conv2D: InitializableLayer {
     /// sgemm with so narrow an output is slow (the direct path for small-K convolutions).
     static let narrowTaps = 16
 
+    /// One pooled (H/2, W/2) plane, when a pool is absorbed.
+    private var pooledArea: Int { (geometry.outH / 2) * (geometry.outW / 2) }
+
     private func prepareWorkspaces(slices: Int, chunk: Int) {
         while workspaces.count < slices { workspaces.append(Conv2DWorkspace()) }
         let area = chunk * geometry.outArea
         for w in workspaces {
             w.prepare(columns: geometry.columnRows * area, product: filters * area,
-                      pooledPlane: pooling?.geometry.outArea ?? 0)
+                      pooledPlane: poolWinners == nil ? 0 : pooledArea)
         }
     }
 
-    /// Runs `pool`, which must read this layer's output and nothing else, inside this layer from
-    /// now on; false (and nothing changes) unless this conv is ReLU or linear and the pool is the
-    /// plain 2x2 stride-2 kind.
-    public func fusePooling(_ pool: MaxPool2D) -> Bool {
-        guard activation == .relu || activation == .identity, pool.isPlain2x2,
-              pool.geometry.channels == filters, pool.geometry.height == geometry.outH,
-              pool.geometry.width == geometry.outW else { return false }
-        pooling = pool
+    /// Takes in the plain 2x2 max pool after a ReLU or linear conv.
+    public func absorb(_ operation: FusibleOperation) -> Bool {
+        guard operation == .maxPool2x2, activation == .relu || activation == .identity else { return false }
+        poolWinners = Tensor(shape: [0])
         return true
     }
 
-    public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
-        let x = inputs[0]
-        let g = geometry!
-        let n = x.shape[0], ckk = g.columnRows, p = g.outArea, f = filters, inSize = g.channels * g.inArea
-        let chunk = imagesPerChunk
-        prepareWorkspaces(slices: context.split.slices(for: n), chunk: chunk)
-        pooling?.winners.resize(to: output.shape)
-        let keepInput = activation.needsInput
-        if keepInput { preActivation.resize(to: output.shape) }
-        let w = weight.value.pointer, b = bias?.value.pointer
-        let act = activation
-        let fuseRelu = act == .relu
-        context.split.forEachSlice(of: n) { slice, images in
-          let work = workspaces[slice]
-          let cols = work.columns.pointer, result = work.product.pointer
-          for chunkStart in Swift.stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
-            let start = chunkStart, count = min(chunk, images.upperBound - chunkStart)
-            let ldc = count * p
-            for i in 0..<count {
-                Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
-            }
-            Gemm.multiply(m: f, n: ldc, k: ckk, a: w, lda: ckk, b: cols, ldb: ldc, c: result, ldc: ldc)
-            if let pool = pooling {
-                // Each (image, filter) plane of the result: bias and ReLU in place, then pooled
-                // into the pool's output and winners.
-                let pp = pool.geometry.outArea
-                for i in 0..<count {
-                    for c in 0..<f {
-                        let plane = result + c * ldc + i * p, o = ((start + i) * f + c) * pp
-                        Elementwise.addBias(plane, plane, bias: b?[c] ?? 0, count: p, relu: fuseRelu)
-                        MaxPool2x2.forward(plane, output.pointer + o, winners: pool.winners.pointer + o, planes: 0..<1,
-                                           height: g.outH, width: g.outW)
-                    }
-                }
-                continue
-            }
-            // (F, n*P) -> (n, F, P) with bias; ReLU fused into the same pass.
-            for i in 0..<count {
-                let y = output.pointer + (start + i) * f * p
-                for c in 0..<f {
-                    Elementwise.addBias(y + c * p, result + c * ldc + i * p, bias: b?[c] ?? 0, count: p, relu: fuseRelu)
-                }
-            }
-            if !fuseRelu {
-                let y = output.pointer + start * f * p
-                if keepInput { (self.preActivation.pointer + start * f * p).update(from: y, count: count * f * p) }
-                act.apply(y, count: count * f * p, channels: f, inner: p)
-            }
-          }
+    /// Images [start, start + count) of the batch, multiplied together: columns and gemm output
+    /// are (rows, ldc) with ldc = count * P.
+    private struct Chunk {
+        let start: Int, count: Int, ldc: Int
+    }
+
+    /// Calls `body` for each chunk of `images`, in order.
+    private func forEachChunk(of images: Range<Int>, _ body: (Chunk) -> Void) {
+        let chunk = imagesPerChunk, p = geometry.outArea
+        for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
+            let count = min(chunk, images.upperBound - start)
+            body(Chunk(start: start, count: count, ldc: count * p))
         }
+    }
+
+    /// The chunk's images unfolded side by side into `columns` (CKK, ldc).
+    private func unfold(_ x: Tensor, _ c: Chunk, into columns: UnsafeMutablePointer<Float>) {
+        let g = geometry!, inSize = g.channels * g.inArea
+        for i in 0..<c.count {
+            Im2Col.imageToColumns(x.pointer + (c.start + i) * inSize, g, columns: columns + i * g.outArea, ldc: c.ldc)
+        }
+    }
+
+    public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
+        let x = inputs[0], n = x.shape[0]
+        prepareWorkspaces(slices: context.split.slices(for: n), chunk: imagesPerChunk)
+        poolWinners?.resize(to: output.shape)
+        if activation.needsInput { preActivation.resize(to: output.shape) }
+        context.split.forEachSlice(of: n) { slice, images in
+            let work = workspaces[slice]
+            forEachChunk(of: images) { c in
+                unfold(x, c, into: work.columns.pointer)
+                Gemm.multiply(m: filters, n: c.ldc, k: geometry.columnRows, a: weight.value.pointer, lda: geometry.columnRows,
+                              b: work.columns.pointer, ldb: c.ldc, c: work.product.pointer, ldc: c.ldc)
+                if let winners = poolWinners {
+                    poolChunk(work.product.pointer, c, output: output, winners: winners)
+                } else {
+                    scatterChunk(work.product.pointer, c, output: output)
+                }
+            }
+        }
+    }
+
+    /// Each (image, filter) plane of the gemm result: bias and ReLU in place, then pooled into
+    /// the output and the winners.
+    private func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor) {
+        let g = geometry!, p = g.outArea, f = filters, pp = pooledArea, b = bias?.value.pointer
+        for i in 0..<c.count {
+            for k in 0..<f {
+                let plane = result + k * c.ldc + i * p, o = ((c.start + i) * f + k) * pp
+                Elementwise.addBias(plane, plane, bias: b?[k] ?? 0, count: p, relu: activation == .relu)
+                MaxPool2x2.forward(plane, output.pointer + o, winners: winners.pointer + o, planes: 0..<1,
+                                   height: g.outH, width: g.outW)
+            }
+        }
+    }
+
+    /// (F, count*P) -> (count, F, P) with the bias, and the activation (ReLU fused into the copy).
+    private func scatterChunk(_ result: UnsafePointer<Float>, _ c: Chunk, output: Tensor) {
+        let p = geometry.outArea, f = filters, b = bias?.value.pointer, fuseRelu = activation == .relu
+        for i in 0..<c.count {
+            let y = output.pointer + (c.start + i) * f * p
+            for k in 0..<f {
+                Elementwise.addBias(y + k * p, result + k * c.ldc + i * p, bias: b?[k] ?? 0, count: p, relu: fuseRelu)
+            }
+        }
+        guard !fuseRelu else { return }
+        let y = output.pointer + c.start * f * p
+        if activation.needsInput { (preActivation.pointer + c.start * f * p).update(from: y, count: c.count * f * p) }
+        activation.apply(y, count: c.count * f * p, channels: f, inner: p)
     }
 
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
-        let x = inputs[0]
-        let g = geometry!
-        let n = x.shape[0], ckk = g.columnRows, p = g.outArea, f = filters, inSize = g.channels * g.inArea
-        let slices = context.split.slices(for: n)
-        let weightCount = f * ckk
+        let x = inputs[0], n = x.shape[0]
+        let slices = context.split.slices(for: n), weightCount = filters * geometry.columnRows
         if slices > 1 {
-            while gradientPartials.count < slices { gradientPartials.append(Tensor(shape: [weightCount + f])) }
+            while gradientPartials.count < slices { gradientPartials.append(Tensor(shape: [weightCount + filters])) }
         }
-        let w = weight.value.pointer
-        let act = activation
-        let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer) : nil
-        let dx = inputGradients[0]
-        let chunk = imagesPerChunk
+        let chunk = imagesPerChunk, p = geometry.outArea
         if bias != nil && ones.count < chunk * p { ones.resize(to: [chunk * p]); ones.fill(1) }
         prepareWorkspaces(slices: slices, chunk: chunk)
         context.split.forEachSlice(of: n) { slice, images in
-          let work = workspaces[slice]
-          let cols = work.columns.pointer, dz = work.product.pointer
-          for chunkStart in Swift.stride(from: images.lowerBound, to: images.upperBound, by: chunk) {
-            let start = chunkStart, count = min(chunk, images.upperBound - chunkStart)
-            let firstChunk = chunkStart == images.lowerBound
-            let ldc = count * p
-            // dZ = dY * act'(.) in NCHW, transposed into (F, n*P) for the gemms; ReLU (the common
-            // case) is fused into the copy.
-            let gy = outputGradient.pointer + start * f * p
-            let y = output.pointer + start * f * p
-            if let pool = pooling {
-                // dZ from the pooled gradient: ReLU's mask is the pooled output's sign (the
-                // winner's value), then each gradient goes to its window's winner.
-                let pp = pool.geometry.outArea, masked = work.pooledGradient.pointer
-                for i in 0..<count {
-                    for c in 0..<f {
-                        let o = ((start + i) * f + c) * pp
-                        var source = UnsafePointer(outputGradient.pointer + o)
-                        if act == .relu {
-                            Elementwise.copyWherePositive(masked, source, mask: output.pointer + o, count: pp)
-                            source = UnsafePointer(masked)
-                        }
-                        MaxPool2x2.backward(winners: pool.winners.pointer + o, source, dz + c * ldc + i * p,
-                                            planes: 0..<1, height: g.outH, width: g.outW)
-                    }
+            let work = workspaces[slice]
+            forEachChunk(of: images) { c in
+                let dz = work.product.pointer
+                if let winners = poolWinners {
+                    unpoolGradient(c, output: output, outputGradient: outputGradient, winners: winners, work: work)
+                } else {
+                    activationGradient(c, output: output, outputGradient: outputGradient, dz: dz)
                 }
+                let (dw, db) = parameterGradientTargets(slice: slices == 1 ? nil : slice,
+                                                        clear: c.start == images.lowerBound)
+                unfold(x, c, into: work.columns.pointer)
+                accumulateParameterGradients(dz: dz, columns: work.columns.pointer, c, dw: dw, db: db)
+                if let dx = inputGradients[0] { inputGradient(dz: dz, columns: work.columns.pointer, c, dx: dx) }
             }
-            for i in 0..<count where pooling == nil {
-                for c in 0..<f {
-                    let src = gy + (i * f + c) * p, row = dz + c * ldc + i * p
-                    if act == .relu {
-                        Elementwise.copyWherePositive(row, src, mask: y + (i * f + c) * p, count: p)
-                    } else {
-                        row.update(from: src, count: p)
-                        if act != .identity && act != .softmax {
-                            let off = (i * f + c) * p
-                            act.backward(output: y + off, input: pre.map { $0 + off }, gradient: row, count: p, channels: 1, inner: 1)
-                        }
-                    }
-                }
-            }
-            if act == .softmax { self.softmaxBackward(dz: dz, y: y, gy: gy, count: count, ldc: ldc) }
-            let dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?
-            if slices == 1 {
-                dw = weight.gradient.pointer; db = bias?.gradient.pointer
-            } else {
-                dw = gradientPartials[slice].pointer; db = bias == nil ? nil : dw + weightCount
-                if firstChunk { dw.update(repeating: 0, count: weightCount + f) }
-            }
-            for i in 0..<count {
-                Im2Col.imageToColumns(x.pointer + (start + i) * inSize, g, columns: cols + i * p, ldc: ldc)
-            }
-            if ckk <= Conv2D.narrowTaps {
-                NarrowProduct.accumulate(m: f, n: ckk, length: ldc, a: dz, lda: ldc, b: cols, ldb: ldc, c: dw, ldc: ckk)
-            } else {
-                Gemm.multiply(transposeB: true, m: f, n: ckk, k: ldc, a: dz, lda: ldc, b: cols, ldb: ldc,
-                              beta: 1, c: dw, ldc: ckk)
-            }
-            if let db {
-                // Row sums of dZ as a gemm against a ones vector: vectorised, unlike a serial float sum.
-                Gemm.multiply(m: f, n: 1, k: ldc, a: dz, lda: ldc, b: ones.pointer, ldb: 1, beta: 1, c: db, ldc: 1)
-            }
-            if let dx {
-                // dColumns = W^T (CKK, F) . dZ (F, n*P), written over the columns (no longer needed).
-                Gemm.multiply(transposeA: true, m: ckk, n: ldc, k: f, a: w, lda: ckk, b: dz, ldb: ldc,
-                              c: cols, ldc: ldc)
-                let dxs = dx.pointer + start * inSize
-                dxs.update(repeating: 0, count: count * inSize)
-                for i in 0..<count {
-                    Im2Col.columnsToImage(cols + i * p, ldc: ldc, g, image: dxs + i * inSize)
-                }
-            }
-          }
         }
-        if slices > 1 {
-            let dw = weight.gradient.pointer, db = bias?.gradient.pointer
-            for s in 0..<slices {
-                let partial = gradientPartials[s].pointer
-                for i in 0..<weightCount { dw[i] += partial[i] }
-                if let db { for c in 0..<f { db[c] += partial[weightCount + c] } }
+        if slices > 1 { addSlicePartials(slices: slices) }
+    }
+
+    /// dZ (F, ldc) from the pooled gradient: ReLU's mask is the pooled output's sign (the
+    /// winner's value), then each gradient goes to its window's winner.
+    private func unpoolGradient(_ c: Chunk, output: Tensor, outputGradient: Tensor, winners: Tensor, work: Conv2DWorkspace) {
+        let g = geometry!, p = g.outArea, f = filters, pp = pooledArea
+        let masked = work.pooledGradient.pointer, dz = work.product.pointer
+        for i in 0..<c.count {
+            for k in 0..<f {
+                let o = ((c.start + i) * f + k) * pp
+                var source = UnsafePointer(outputGradient.pointer + o)
+                if activation == .relu {
+                    Elementwise.copyWherePositive(masked, source, mask: output.pointer + o, count: pp)
+                    source = UnsafePointer(masked)
+                }
+                MaxPool2x2.backward(winners: winners.pointer + o, source, dz + k * c.ldc + i * p,
+                                    planes: 0..<1, height: g.outH, width: g.outW)
             }
+        }
+    }
+
+    /// dZ = dY * act'(.), transposed from NCHW into (F, ldc) for the gemms; ReLU (the common
+    /// case) is fused into the copy.
+    private func activationGradient(_ c: Chunk, output: Tensor, outputGradient: Tensor, dz: UnsafeMutablePointer<Float>) {
+        let p = geometry.outArea, f = filters, act = activation
+        let gy = outputGradient.pointer + c.start * f * p, y = output.pointer + c.start * f * p
+        let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer + c.start * f * p) : nil
+        for i in 0..<c.count {
+            for k in 0..<f {
+                let offset = (i * f + k) * p, row = dz + k * c.ldc + i * p
+                if act == .relu {
+                    Elementwise.copyWherePositive(row, gy + offset, mask: y + offset, count: p)
+                    continue
+                }
+                row.update(from: gy + offset, count: p)
+                if act != .identity && act != .softmax {
+                    act.backward(output: y + offset, input: pre.map { $0 + offset }, gradient: row, count: p, channels: 1, inner: 1)
+                }
+            }
+        }
+        if act == .softmax { softmaxBackward(dz: dz, y: y, gy: gy, count: c.count, ldc: c.ldc) }
+    }
+
+    /// Where a slice adds dW and db: the parameters' own gradients with one slice, else the
+    /// slice's partials (zeroed at its first chunk).
+    private func parameterGradientTargets(slice: Int?, clear: Bool) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?) {
+        guard let slice else { return (weight.gradient.pointer, bias?.gradient.pointer) }
+        let weightCount = filters * geometry.columnRows, dw = gradientPartials[slice].pointer
+        if clear { dw.update(repeating: 0, count: weightCount + filters) }
+        return (dw, bias == nil ? nil : dw + weightCount)
+    }
+
+    /// dW += dZ . columns^T and db += row sums of dZ.
+    private func accumulateParameterGradients(dz: UnsafePointer<Float>, columns: UnsafePointer<Float>, _ c: Chunk,
+                                              dw: UnsafeMutablePointer<Float>, db: UnsafeMutablePointer<Float>?) {
+        let ckk = geometry.columnRows, f = filters
+        if ckk <= Conv2D.narrowTaps {
+            NarrowProduct.accumulate(m: f, n: ckk, length: c.ldc, a: dz, lda: c.ldc, b: columns, ldb: c.ldc, c: dw, ldc: ckk)
+        } else {
+            Gemm.multiply(transposeB: true, m: f, n: ckk, k: c.ldc, a: dz, lda: c.ldc, b: columns, ldb: c.ldc,
+                          beta: 1, c: dw, ldc: ckk)
+        }
+        if let db {
+            // Row sums of dZ as a gemm against a ones vector: vectorised, unlike a serial float sum.
+            Gemm.multiply(m: f, n: 1, k: c.ldc, a: dz, lda: c.ldc, b: ones.pointer, ldb: 1, beta: 1, c: db, ldc: 1)
+        }
+    }
+
+    /// dColumns = W^T (CKK, F) . dZ (F, ldc), written over the columns (no longer needed), then
+    /// folded back into the chunk's images of dX.
+    private func inputGradient(dz: UnsafePointer<Float>, columns: UnsafeMutablePointer<Float>, _ c: Chunk, dx: Tensor) {
+        let g = geometry!, ckk = g.columnRows, inSize = g.channels * g.inArea
+        Gemm.multiply(transposeA: true, m: ckk, n: c.ldc, k: filters, a: weight.value.pointer, lda: ckk, b: dz, ldb: c.ldc,
+                      c: columns, ldc: c.ldc)
+        let dxs = dx.pointer + c.start * inSize
+        dxs.update(repeating: 0, count: c.count * inSize)
+        for i in 0..<c.count {
+            Im2Col.columnsToImage(columns + i * g.outArea, ldc: c.ldc, g, image: dxs + i * inSize)
+        }
+    }
+
+    /// The slices' dW and db added into the parameters' gradients, in slice order.
+    private func addSlicePartials(slices: Int) {
+        let weightCount = filters * geometry.columnRows
+        let dw = weight.gradient.pointer, db = bias?.gradient.pointer
+        for s in 0..<slices {
+            let partial = gradientPartials[s].pointer
+            for i in 0..<weightCount { dw[i] += partial[i] }
+            if let db { for k in 0..<filters { db[k] += partial[weightCount + k] } }
         }
     }
 

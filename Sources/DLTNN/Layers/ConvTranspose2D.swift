@@ -8,7 +8,7 @@ import DLTCore
 /// stride and padding, so forward is that convolution's backward-data pass:
 /// columns (Cout*kh*kw, H*W) = W^T · x, then col2im into y. Backward uses im2col on dL/dy.
 /// `outputPadding` only adds rows/columns at the bottom/right (PyTorch requires it < stride).
-public final class ConvTranspose2D: InitializableLayer {
+public final class ConvTranspose2D: InitializableLayer, OutputActivationLayer {
     public let name: String
     public var typeName: String { "conv_transpose2d" }
     public let filters: Int

@@ -2,7 +2,7 @@ import DLTCore
 
 /// Fully connected layer: y = act(x W^T + b), PyTorch's nn.Linear layout (weight [out, in]).
 /// x (N, in) -> y (N, out). Bias and activation are fused into the pass over the gemm output.
-public final class Dense: InitializableLayer {
+public final class Dense: InitializableLayer, OutputActivationLayer {
     public let name: String
     public var typeName: String { "dense" }
     public let units: Int

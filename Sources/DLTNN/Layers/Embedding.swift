@@ -10,7 +10,7 @@ import DLTCore
 /// Default initialisation: N(0, 0.05^2), close to Keras' uniform(-0.05, 0.05) in scale, which the
 /// reference text models expect; PyTorch's N(0, 1) is available as `.normal(std: 1)`.
 /// The ids get no gradient: `backward` fills a requested input gradient with zeros.
-public final class Embedding: InitializableLayer {
+public final class Embedding: InitializableLayer, TokenInputLayer {
     public let name: String
     public var typeName: String { "embedding" }
     public let vocab: Int
@@ -18,6 +18,8 @@ public final class Embedding: InitializableLayer {
     public let weightInit: Initializer
     public private(set) var length = 0
     public private(set) var weight: Parameter!
+
+    public var vocabularySize: Int { vocab }
 
     public init(name: String, vocab: Int, dim: Int, weightInit: Initializer = .normal(std: 0.05)) {
         self.name = name; self.vocab = vocab; self.dim = dim; self.weightInit = weightInit

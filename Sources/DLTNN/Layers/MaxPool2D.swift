@@ -4,7 +4,7 @@ import DLTCore
 /// x (N, C, H, W) -> y (N, C, OH, OW). Forward records where each maximum came from, so
 /// backward routes each output gradient to exactly that input (the common 2x2 stride-2 window
 /// without padding has its own vectorised kernel, `MaxPool2x2`).
-public final class MaxPool2D: Layer {
+public final class MaxPool2D: FusibleLayer {
     public let name: String
     public var typeName: String { "maxpool2d" }
     public let size: (Int, Int)
@@ -13,9 +13,8 @@ public final class MaxPool2D: Layer {
     public private(set) var geometry: WindowGeometry!
     /// The common 2x2 window, stride 2, no padding, served by `MaxPool2x2`.
     public private(set) var isPlain2x2 = false
-    /// The 2x2 kernel's record of each window's winner (0...3), (N, C, OH, OW); also written by
-    /// a Conv2D that runs this pool inside it (`Conv2D.pooling`).
-    let winners = Tensor(shape: [0])
+    /// The 2x2 kernel's record of each window's winner (0...3), (N, C, OH, OW).
+    private let winners = Tensor(shape: [0])
     public var parameters: [Parameter] { [] }
     /// Index within its (H, W) plane of each output's maximum: (N, C, OH, OW).
     private var argmax = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 0)
@@ -33,6 +32,8 @@ public final class MaxPool2D: Layer {
             && g.padTop == 0 && g.padLeft == 0 && g.padBottom == 0 && g.padRight == 0
         return [geometry.channels, geometry.outH, geometry.outW]
     }
+
+    public var fusibleOperation: FusibleOperation? { isPlain2x2 ? .maxPool2x2 : nil }
 
     public var flopsPerSample: Int { geometry.channels * geometry.outArea * geometry.kernelArea }
 

@@ -1,0 +1,34 @@
+/// What a layer can do besides forward and backward, asked by the graph and the exporters
+/// through these protocols instead of by the layer's concrete type.
+
+/// A layer that applies an activation to its own output (dense, convolutions, activation
+/// layers). A fused loss (softmax cross-entropy, sigmoid binary cross-entropy) takes a final
+/// layer's activation over: the graph sets it to `.identity` and the loss gets logits.
+public protocol OutputActivationLayer: Layer {
+    var activation: Activation { get set }
+}
+
+/// The forms of a layer that a producer may run inside its own pass, on its output while it is
+/// in cache (the speed issue adds batchnorm, activation and residual add here).
+public enum FusibleOperation: Equatable, Sendable {
+    /// Max pooling with a 2x2 window, stride 2, no padding.
+    case maxPool2x2
+}
+
+/// A layer that can describe itself as a `FusibleOperation` (nil when its settings are not one).
+public protocol FusibleLayer: Layer {
+    var fusibleOperation: FusibleOperation? { get }
+}
+
+/// A layer that can run the layer after it inside itself.
+public protocol AbsorbingLayer: Layer {
+    /// Takes `operation` (of the only layer reading this one's output) into this layer from now
+    /// on, and returns true; or returns false and changes nothing. Once absorbed, `forward`
+    /// writes the follower's output and `backward` reads the follower's output gradient.
+    func absorb(_ operation: FusibleOperation) -> Bool
+}
+
+/// A layer whose input is token ids (embedding): every id must be below `vocabularySize`.
+public protocol TokenInputLayer: Layer {
+    var vocabularySize: Int { get }
+}

@@ -1,0 +1,123 @@
+import DLTCore
+import DLTNN
+
+/// What the graph keeps and decides for one node: its activation and gradient buffers, how it
+/// runs (on its own, as a view of its input, or inside the node before it) and the tensor arrays
+/// its layer is called with, built once so that a step allocates nothing.
+final class NodePlan {
+    /// How a node's output relates to its input's memory.
+    enum View {
+        /// The node runs and owns its output.
+        case none
+        /// A reshape: the output is the input's memory under another shape; the layer never runs.
+        case sharesActivation
+        /// Also the gradient, when the input node has no other reader.
+        case sharesActivationAndGradient
+    }
+
+    /// Whether a node runs another's work (`AbsorbingLayer`).
+    enum Fusion {
+        case none
+        /// Runs the next node inside itself: writes its output, reads its gradient, stores nothing of its own.
+        case absorbsNext
+        /// Run by the node before it; never called.
+        case absorbedByPrevious
+    }
+
+    let activation = Tensor(shape: [0])
+    let gradient = Tensor(shape: [0])
+    /// Per input slot: for an edge from a node read more than once (by several layers, or twice
+    /// by one), a buffer of its own, summed into the producer's gradient; nil otherwise.
+    var edgeGradients: [Tensor?] = []
+    /// How many input slots of later nodes read this node.
+    var readers = 0
+    /// Whether this node's output gradient is needed (it or a node before it has trainable parameters).
+    var needsGradient = false
+    var view = View.none
+    var fusion = Fusion.none
+    /// The tensors the layer's forward reads; model-input slots are filled at each call.
+    var forwardInputs: [Tensor] = []
+    /// Where backward writes each input's gradient; nil where none is needed.
+    var gradientTargets: [Tensor?] = []
+    /// Backward's record of whether this node's output gradient is filled in this step.
+    var gradientWritten = false
+}
+
+extension Graph {
+    /// The plans for the current nodes: readers, gradient needs, views, fusions and buffers.
+    func makePlans() -> [NodePlan] {
+        let plans = nodes.map { _ in NodePlan() }
+        for node in nodes { for case .node(let j) in node.inputs { plans[j].readers += 1 } }
+        for (i, node) in nodes.enumerated() {
+            let plan = plans[i]
+            let ownParameters = node.layer.parameters.contains { $0.isTrainable }
+            plan.needsGradient = ownParameters || node.inputs.contains { source in
+                if case .node(let j) = source { return plans[j].needsGradient }
+                return false
+            }
+            plan.edgeGradients = node.inputs.map { source in
+                if case .node(let j) = source, plans[j].readers > 1 { return Tensor(shape: [0]) }
+                return nil
+            }
+            plan.view = viewKind(of: node, plans: plans)
+        }
+        if fusesLayers { fuseFollowers(plans) }
+        wireLayerArguments(plans)
+        return plans
+    }
+
+    private func viewKind(of node: Node, plans: [NodePlan]) -> NodePlan.View {
+        guard node.layer.isReshape, node.inputs.count == 1 else { return .none }
+        // The model input needs no gradient; a reshape of it shares only the activation.
+        if case .node(let j) = node.inputs[0], plans[j].readers == 1 { return .sharesActivationAndGradient }
+        return .sharesActivation
+    }
+
+    /// Asks each absorbing layer to take in the layer after it, where that layer is its only reader.
+    private func fuseFollowers(_ plans: [NodePlan]) {
+        for i in nodes.indices.dropLast() where plans[i].readers == 1 && nodes[i + 1].inputs == [.node(i)] {
+            guard plans[i].fusion == .none, let producer = nodes[i].layer as? AbsorbingLayer,
+                  let operation = (nodes[i + 1].layer as? FusibleLayer)?.fusibleOperation,
+                  producer.absorb(operation) else { continue }
+            plans[i].fusion = .absorbsNext
+            plans[i + 1].fusion = .absorbedByPrevious
+        }
+    }
+
+    private func wireLayerArguments(_ plans: [NodePlan]) {
+        let placeholder = Tensor(shape: [0])
+        for (i, node) in nodes.enumerated() {
+            plans[i].forwardInputs = node.inputs.map { source in
+                if case .node(let j) = source { return plans[j].activation }
+                return placeholder
+            }
+            plans[i].gradientTargets = node.inputs.enumerated().map { k, source in
+                guard case .node(let j) = source, plans[j].needsGradient else { return nil }
+                return plans[i].edgeGradients[k] ?? plans[j].gradient
+            }
+        }
+    }
+
+    /// Sizes every buffer for `batch` samples and points views at their inputs' memory.
+    func resizeBuffers(_ plans: [NodePlan], batch: Int) {
+        for (i, node) in nodes.enumerated() {
+            // A node that runs its follower never stores its own output or gradient.
+            let shape = plans[i].fusion == .absorbsNext ? Shape([0]) : node.outputShape.batched(batch)
+            plans[i].activation.resize(to: shape)
+            plans[i].gradient.resize(to: shape)
+        }
+        // In node order, so a reshape of a reshape sees its input already shared. A reshape of the
+        // model input shares it in `forward`, since the input tensor can change from call to call.
+        for (i, node) in nodes.enumerated() {
+            guard case .node(let j) = node.inputs.first, plans[i].view != .none else { continue }
+            let shape = node.outputShape.batched(batch)
+            plans[i].activation.share(plans[j].activation, shape: shape)
+            if plans[i].view == .sharesActivationAndGradient { plans[i].gradient.share(plans[j].gradient, shape: shape) }
+        }
+        for (i, node) in nodes.enumerated() {
+            for (k, source) in node.inputs.enumerated() {
+                if case .node(let j) = source { plans[i].edgeGradients[k]?.resize(to: nodes[j].outputShape.batched(batch)) }
+            }
+        }
+    }
+}
