@@ -28,6 +28,9 @@ struct Conv2DTests {
         // 180 x 256 = 46,080 floats of columns per image: the 131,072-float chunk holds 2 images,
         // so a batch of 3 is unfolded as chunks of 2 + 1.
         Case(input: [20, 16, 16], filters: 2, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
+        // GELU keeps its pre-activation: each slice and chunk must read its own images' part.
+        Case(input: [2, 5, 5], filters: 3, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .gelu),
+        Case(input: [20, 16, 16], filters: 2, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .gelu),
     ]
 
     @Test(arguments: cases)
