@@ -32,3 +32,26 @@ public protocol AbsorbingLayer: Layer {
 public protocol TokenInputLayer: Layer {
     var vocabularySize: Int { get }
 }
+
+// Sequence masks (`embedding: {mask_zero: true}`): a mask is a tensor (N, L) holding 1 at real
+// tokens and 0 at padding, written by its producer's forward each step. The graph hands each
+// consumer the mask of its input: the producer's own, passed along by the layers that keep
+// positions, or nil.
+
+/// A layer that marks the padded positions of its output sequence (embedding with mask_zero).
+public protocol SequenceMaskProducer: Layer {
+    /// (N, L), filled by `forward`; nil when this layer makes no mask (mask_zero off).
+    var outputMask: Tensor? { get }
+}
+
+/// A layer whose output positions are its input's positions (per-position dense, layernorm,
+/// dropout, activations, add, attention, positional embedding, a recurrent layer returning
+/// sequences): the mask of its first input is the mask of its output.
+public protocol SequenceMaskPassing: Layer {}
+
+/// A layer that leaves padded positions out (global pools, recurrent layers, attention keys).
+public protocol SequenceMaskConsumer: Layer {
+    /// Called when the graph plans, with the (N, L) mask of the layer's first input or nil.
+    /// The tensor's values change every step; the layer reads them in forward and backward.
+    func useMask(_ mask: Tensor?)
+}

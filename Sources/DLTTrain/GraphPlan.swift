@@ -41,6 +41,8 @@ final class NodePlan {
     var gradientTargets: [Tensor?] = []
     /// Backward's record of whether this node's output gradient is filled in this step.
     var gradientWritten = false
+    /// The (N, L) padding mask of this node's output sequence, if any (`SequenceMaskProducer`).
+    var outputMask: Tensor?
 }
 
 extension Graph {
@@ -62,6 +64,7 @@ extension Graph {
             plan.view = viewKind(of: node, plans: plans)
         }
         if fusesLayers { fuseFollowers(plans) }
+        wireSequenceMasks(plans)
         wireLayerArguments(plans)
         return plans
     }
@@ -81,6 +84,21 @@ extension Graph {
                   producer.absorb(operation) else { continue }
             plans[i].fusion = .absorbsNext
             plans[i + 1].fusion = .absorbedByPrevious
+        }
+    }
+
+    /// Each node's output mask: its own (a producer), its first input's (a layer that keeps
+    /// positions), or none; consumers are given their first input's.
+    private func wireSequenceMasks(_ plans: [NodePlan]) {
+        for (i, node) in nodes.enumerated() {
+            var inputMask: Tensor?
+            if case .node(let j)? = node.inputs.first { inputMask = plans[j].outputMask }
+            (node.layer as? SequenceMaskConsumer)?.useMask(inputMask)
+            if let producer = node.layer as? SequenceMaskProducer {
+                plans[i].outputMask = producer.outputMask
+            } else if node.layer is SequenceMaskPassing {
+                plans[i].outputMask = inputMask
+            }
         }
     }
 
