@@ -1,3 +1,5 @@
+import DLTCore
+
 /// What a layer can do besides forward and backward, asked by the graph and the exporters
 /// through these protocols instead of by the layer's concrete type.
 
