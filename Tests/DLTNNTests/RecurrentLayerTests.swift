@@ -66,3 +66,25 @@ struct RecurrentLayerTests {
         #expect(h.array == Array(y.array[4..<8]))
     }
 }
+
+extension RecurrentLayerTests {
+    /// A mask without padding changes nothing.
+    @Test(arguments: [false, true])
+    func fullMaskIsNoMask(gru: Bool) throws {
+        let plain = make(Case(gru: gru, returnSequences: false, bidirectional: true, masked: false))
+        let masked = make(Case(gru: gru, returnSequences: false, bidirectional: true, masked: true))
+        for layer in [plain, masked] { _ = try layer.build(inputShapes: [[Self.length, 3]]) }
+        var random = SeededRandom(seed: 3)
+        for (a, b) in zip(plain.parameters, masked.parameters) {
+            for i in 0..<a.value.count { a.value[i] = random.uniform(-0.5, 0.5) }
+            b.value.copy(from: a.value)
+        }
+        masked.useMask(Tensor(shape: [Self.batch, Self.length], repeating: 1))
+        let x = Tensor(shape: [Self.batch, Self.length, 3], values: (0..<45).map { Float($0 % 7) * 0.2 - 0.6 })
+        let context = LayerContext(split: ThreadSplit(threads: 2), training: false)
+        let a = Tensor(shape: [Self.batch, 8]), b = Tensor(shape: [Self.batch, 8])
+        plain.forward(inputs: [x], output: a, context: context)
+        masked.forward(inputs: [x], output: b, context: context)
+        #expect(a.array == b.array)
+    }
+}

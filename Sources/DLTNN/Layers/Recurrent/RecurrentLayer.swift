@@ -52,6 +52,10 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
     }
 
     public func useMask(_ mask: Tensor?) { self.mask = mask }
+    /// L, the positions of the input sequence.
+    public var sequenceLength: Int { shape.length }
+    /// Whether the graph gave this layer a padding mask.
+    public var isMasked: Bool { mask != nil }
 
     public func build(inputShapes: [Shape]) throws -> Shape {
         try expectInputs(inputShapes, count: 1)
