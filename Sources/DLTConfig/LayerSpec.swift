@@ -25,7 +25,7 @@ public struct LayerSpec {
     /// Position of each `inputs` entry, for forward-reference errors.
     let inputLocations: [SourceLocation]
 
-    /// Layer types in the order of the SPEC's table.
+    /// Layer types in the order of docs/config.md's layer table.
     public static let types = LayerCatalog.types
     /// Activation names for `activation:` on dense / conv layers.
     public static let activations = LayerCatalog.activations

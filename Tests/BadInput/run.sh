@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The bad-input suite: every case is one config, data file, checkpoint or command line with ONE
-# mistake. Each must be refused with the exit code of SPEC.md (2 for bad usage/config/data found
+# mistake. Each must be refused with the exit code of README.md (2 for bad usage/config/data found
 # before any work, 1 for a failure at run time), exactly one stderr line starting
 # `dlt: error: ` that names the offending file and a keyword of the problem, no crash report,
 # and nothing written (the --out directory, or -o file, does not exist afterwards).
 #
-# Usage: tests/bad-input/run.sh DLT_BINARY      (prints a pass/fail table; exit 1 if any fails)
+# Usage: Tests/BadInput/run.sh DLT_BINARY      (prints a pass/fail table; exit 1 if any fails)
 set -uo pipefail
 if [ $# -ne 1 ]; then echo "usage: $0 DLT_BINARY" >&2; exit 2; fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
