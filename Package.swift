@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "DLTTrain", dependencies: ["DLTCore", "DLTNN", "DLTOptim", "DLTConfig", "DLTData", "DLTFormats"],
                 swiftSettings: optimized),
         .executableTarget(name: "dlt", dependencies: [
-            "DLTTrain", "DLTConfig", "DLTData", "DLTFormats",
+            "DLTCore", "DLTTrain", "DLTConfig", "DLTData", "DLTFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // The finite-difference gradient checker and helpers shared by the layer, loss and graph tests.

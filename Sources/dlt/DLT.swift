@@ -6,6 +6,7 @@ struct DLT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlt",
         abstract: "Train, evaluate, run and export deep-learning models described in a YAML config.",
+        version: DLTVersion.description,
         subcommands: [Train.self, Eval.self, Predict.self, Export.self, Summary.self, Bench.self, Plot.self])
 
     /// Parses and runs, mapping every failure to the exit codes of README.md: 2 for bad usage, config or
