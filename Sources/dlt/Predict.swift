@@ -11,13 +11,13 @@ struct Predict: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case csv, json, npy }
 
-    @Argument(help: "A checkpoint written by dlt train.") var checkpoint: String
+    @OptionGroup var checkpoint: CheckpointArgument
     @Argument(help: "Input files.") var inputs: [String]
     @Option(help: "How many labels per input.") var topK = 1
     @Option(help: "csv, json or npy (the output tensor, N x outputs float32).") var format: Format = .csv
     @Option(name: .shortAndLong, help: "Write to this file instead of stdout (required for npy).") var output: String?
     @Option(help: "Draw up to 25 inputs with their predicted labels in a 5x5 grid PNG.") var grid: String?
-    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @OptionGroup var threading: ThreadOptions
 
     func validate() throws {
         if topK < 1 { throw ValidationError("--top-k must be at least 1") }
@@ -25,7 +25,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let model = try TrainedModel(checkpoint: checkpoint, threads: threads)
+        let model = try checkpoint.load(threads: threading.threads)
         let (dataset, names) = try PredictionInputs.load(inputs, model: model)
         let predictions = try Predictor(model: model).run(dataset)
         let classNames = model.classNames
