@@ -50,8 +50,9 @@ struct DataConfigParser {
     func parse(_ node: Node) throws -> DataConfig {
         let data = try MappingReader(node, section: "data", reader: reader)
         try data.checkKeys(allowed: DataConfig.keys)
-        let formatNode = try data.required("format", "one of idx, cifar10, csv, npy")
-        let formatName = try reader.choice(formatNode, "data: format", DataConfig.Format.allCases.map(\.rawValue), kind: "data format")
+        let formatNames = DataConfig.Format.allCases.map(\.rawValue)
+        let formatNode = try data.required("format", "one of " + formatNames.joined(separator: ", "))
+        let formatName = try reader.choice(formatNode, "data: format", formatNames, kind: "data format")
         let format = DataConfig.Format(rawValue: formatName)!
         let train = try data.value("train").map { try source($0, split: "train", format: format) }
         let test = try data.value("test").map { try source($0, split: "test", format: format) }
@@ -63,18 +64,7 @@ struct DataConfigParser {
         if train == nil {
             throw ConfigError(file: reader.file, location: data.location, message: "data is missing the required key 'train' (the training files)")
         }
-        let vocab = try data.int("vocab", atLeast: 1)
-        let length = try data.int("length", atLeast: 1)
-        if format != .csv {
-            for key in DataConfig.CSVSource.sectionKeys where data.node(key) != nil {
-                throw reader.error(data.node(key), "data: \(key) applies only to csv text data (format: csv with text_column)")
-            }
-        }
-        let usesText = [train, test, validation].contains { if case .csv(let csv)? = $0 { csv.textColumn != nil } else { false } }
-        if usesText, vocab == nil || length == nil {
-            throw ConfigError(file: reader.file, location: data.location,
-                              message: "data: csv text (text_column) needs 'vocab' (vocabulary size) and 'length' (tokens per sample)")
-        }
+        let (vocab, length) = try DataConfig.CSVSource.textSettings(data, format: format, splits: [train, test, validation])
         return DataConfig(format: format, train: train, test: test, validation: validation, validationSplit: split,
                           normalize: try data.value("normalize").map(normalize), classes: try data.value("classes").map(classes),
                           vocab: vocab, length: length, location: data.location ?? SourceLocation(line: 1, column: 1))

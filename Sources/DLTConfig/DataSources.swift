@@ -62,6 +62,25 @@ extension DataConfig {
             self.init(path: try split.path("path"), labelColumn: try split.column("label_column"),
                       textColumn: try split.column("text_column"))
         }
+
+        /// `vocab` and `length` from the data section: refused for other formats, required when a
+        /// split is text.
+        static func textSettings(_ data: MappingReader, format: DataConfig.Format,
+                                 splits: [DataConfig.Source?]) throws -> (vocab: Int?, length: Int?) {
+            let vocab = try data.int("vocab", atLeast: 1)
+            let length = try data.int("length", atLeast: 1)
+            if format != .csv {
+                for key in sectionKeys where data.node(key) != nil {
+                    throw data.reader.error(data.node(key), "data: \(key) applies only to csv text data (format: csv with text_column)")
+                }
+            }
+            let usesText = splits.contains { if case .csv(let csv)? = $0 { csv.textColumn != nil } else { false } }
+            if usesText, vocab == nil || length == nil {
+                throw ConfigError(file: data.reader.file, location: data.location,
+                                  message: "data: csv text (text_column) needs 'vocab' (vocabulary size) and 'length' (tokens per sample)")
+            }
+            return (vocab, length)
+        }
     }
 
     /// npy: `inputs` (samples, features...) and `labels` (samples) or targets (samples, outputs...).
