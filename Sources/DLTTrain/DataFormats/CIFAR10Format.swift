@@ -8,7 +8,7 @@ extension DataConfig.CIFAR10Source: DataSourceReading {
     }
 
     func replacingFiles(with files: [String]) throws -> Self {
-        try checkFileCount(files, 1...Int.max, format: .cifar10, usage: "one or more batch FILES")
+        try DataConfig.Format.cifar10.checkFileCount(files, 1...Int.max, usage: "one or more batch FILES")
         return Self(files: files)
     }
 

@@ -18,7 +18,7 @@ extension DataConfig.CSVSource: DataSourceReading, PredictionInputReading {
     }
 
     func replacingFiles(with files: [String]) throws -> Self {
-        try checkFileCount(files, 1...1, format: .csv, usage: "one PATH")
+        try DataConfig.Format.csv.checkFileCount(files, 1...1, usage: "one PATH")
         return Self(path: files[0], labelColumn: labelColumn, textColumn: textColumn)
     }
 

@@ -9,7 +9,7 @@ extension DataConfig.IDXSource: DataSourceReading, PredictionInputReading {
     }
 
     func replacingFiles(with files: [String]) throws -> Self {
-        try checkFileCount(files, 1...2, format: .idx, usage: "IMAGES [LABELS]")
+        try DataConfig.Format.idx.checkFileCount(files, 1...2, usage: "IMAGES [LABELS]")
         return Self(images: files[0], labels: files.count > 1 ? files[1] : nil)
     }
 

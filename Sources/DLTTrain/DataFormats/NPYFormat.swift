@@ -9,7 +9,7 @@ extension DataConfig.NPYSource: DataSourceReading, PredictionInputReading {
     }
 
     func replacingFiles(with files: [String]) throws -> Self {
-        try checkFileCount(files, 1...2, format: .npy, usage: "INPUTS [LABELS]")
+        try DataConfig.Format.npy.checkFileCount(files, 1...2, usage: "INPUTS [LABELS]")
         return Self(inputs: files[0], labels: files.count > 1 ? files[1] : nil)
     }
 

@@ -61,9 +61,11 @@ struct SourceReader {
     }
 }
 
-/// `dlt eval --data` must name as many files as the format reads (`usage`: "IMAGES [LABELS]").
-func checkFileCount(_ files: [String], _ counts: ClosedRange<Int>, format: DataConfig.Format, usage: String) throws {
-    guard counts.contains(files.count) else {
-        throw UsageError("--data for format \(format.rawValue) takes \(usage), got \(files.count) file\(files.count == 1 ? "" : "s")")
+extension DataConfig.Format {
+    /// `dlt eval --data` must name as many files as the format reads (`usage`: "IMAGES [LABELS]").
+    func checkFileCount(_ files: [String], _ counts: ClosedRange<Int>, usage: String) throws {
+        guard counts.contains(files.count) else {
+            throw UsageError("--data for format \(rawValue) takes \(usage), got \(files.count) file\(files.count == 1 ? "" : "s")")
+        }
     }
 }
