@@ -13,6 +13,8 @@ import Testing
         #expect(lines.count == 1, "one stderr line: \(result.transcript)", sourceLocation: sourceLocation)
         #expect(lines.first?.hasPrefix("dlt: error: \(flag) must be") == true, "\(result.transcript)",
                 sourceLocation: sourceLocation)
+        #expect(lines.first?.hasSuffix("(see dlt \(args[0]) --help)") == true, "names the command's help: \(result.transcript)",
+                sourceLocation: sourceLocation)
         #expect(result.stdout.isEmpty, "\(result.transcript)", sourceLocation: sourceLocation)
         let written = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
         #expect(written.isEmpty, "nothing written: \(written)", sourceLocation: sourceLocation)
