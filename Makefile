@@ -24,7 +24,7 @@ data/generated/text_train.csv: scripts/make_test_data.py
 ## Unit tests, end-to-end CLI tests, the bad-input suite and the kill/resume test.
 test: data build
 	$(SWIFT) test
-	tests/bad-input/run.sh $(DLT_DEBUG)
+	Tests/BadInput/run.sh $(DLT_DEBUG)
 	scripts/kill_test.sh 3 $(DLT_DEBUG)
 
 ## The main job: train mnist_cnn on Fashion-MNIST, evaluate it on the test set, predict a grid.

@@ -38,16 +38,18 @@ let package = Package(
         .target(name: "DLTTrain", dependencies: ["DLTCore", "DLTNN", "DLTOptim", "DLTConfig", "DLTData", "DLTFormats"],
                 swiftSettings: optimized),
         .executableTarget(name: "dlt", dependencies: [
-            "DLTTrain", "DLTConfig", "DLTData", "DLTFormats",
+            "DLTCore", "DLTTrain", "DLTConfig", "DLTData", "DLTFormats",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The finite-difference gradient checker and helpers shared by the layer, loss and graph tests.
+        .target(name: "DLTTestSupport", dependencies: ["DLTCore", "DLTNN"], path: "Tests/DLTTestSupport"),
         .testTarget(name: "DLTCoreTests", dependencies: ["DLTCore"]),
-        .testTarget(name: "DLTNNTests", dependencies: ["DLTNN", "DLTCore"]),
+        .testTarget(name: "DLTNNTests", dependencies: ["DLTNN", "DLTCore", "DLTTestSupport"]),
         .testTarget(name: "DLTOptimTests", dependencies: ["DLTOptim", "DLTCore"]),
         .testTarget(name: "DLTConfigTests", dependencies: ["DLTConfig", "DLTTrain"]),
         .testTarget(name: "DLTDataTests", dependencies: ["DLTData"]),
         .testTarget(name: "DLTFormatsTests", dependencies: ["DLTFormats"]),
-        .testTarget(name: "DLTTrainTests", dependencies: ["DLTTrain"]),
+        .testTarget(name: "DLTTrainTests", dependencies: ["DLTTrain", "DLTTestSupport"]),
         .testTarget(name: "CLITests", dependencies: ["dlt"]),
     ],
     swiftLanguageModes: [.v5]

@@ -9,7 +9,7 @@ Usage:
         seed_cnn_inputs.npy         16 Fashion-MNIST test images, raw 0..255 values, (16,1,28,28) float32
         seed_cnn_torch_probs.npy    PyTorch's softmax outputs on them (x/255 normalised), (16,10) float32
         seed_cnn_torch.json         torch/numpy versions and how the files were made
-      tests/interop/check_interop.py checks dlt against these files without needing torch.
+      Tests/Interop/check_interop.py checks dlt against these files without needing torch.
   pytorch_interop.py --live [--dlt PATH]
       Not in CI (needs torch): builds a freshly initialised PyTorch seed CNN, exports it, runs
       `dlt train --init-from ... --epochs 0` and `dlt predict --format npy`, compares within 1e-4.

@@ -12,19 +12,12 @@ public struct DataConfig {
         case index(Int)
     }
 
-    /// One split's files. Which fields are set depends on the format:
-    /// idx: `images` + `labels`; cifar10: `files`; csv: `path` (+ columns); npy: `inputs` + `labels`.
-    public struct Source {
-        public let images: String?
-        public let labels: String?
-        public let files: [String]?
-        public let path: String?
-        public let inputs: String?
-        /// csv: the label column (default: the last column for numeric CSV, `label` for text CSV).
-        public let labelColumn: Column?
-        /// csv: the text column; when set, the CSV is text turned into token ids.
-        public let textColumn: Column?
-        public let location: SourceLocation
+    /// One split's files, in one case per format (DataSources.swift holds each format's keys).
+    public enum Source: Equatable, Sendable {
+        case idx(IDXSource)
+        case cifar10(CIFAR10Source)
+        case csv(CSVSource)
+        case npy(NPYSource)
     }
 
     /// `normalize: {scale: 255}` divides by scale; `{mean: [...], std: [...]}` gives (x − mean) / std per channel.
@@ -46,7 +39,8 @@ public struct DataConfig {
     public let length: Int?
     public let location: SourceLocation
 
-    static let keys = ["format", "train", "test", "validation", "validation_split", "normalize", "classes", "vocab", "length"]
+    static let keys = ["format", "train", "test", "validation", "validation_split", "normalize", "classes"]
+        + CSVSource.sectionKeys
 }
 
 /// Reads `data:`; split keys depend on the format, so `label_colum` in a csv split is caught.
@@ -56,8 +50,9 @@ struct DataConfigParser {
     func parse(_ node: Node) throws -> DataConfig {
         let data = try MappingReader(node, section: "data", reader: reader)
         try data.checkKeys(allowed: DataConfig.keys)
-        let formatNode = try data.required("format", "one of idx, cifar10, csv, npy")
-        let formatName = try reader.choice(formatNode, "data: format", DataConfig.Format.allCases.map(\.rawValue), kind: "data format")
+        let formatNames = DataConfig.Format.allCases.map(\.rawValue)
+        let formatNode = try data.required("format", "one of " + formatNames.joined(separator: ", "))
+        let formatName = try reader.choice(formatNode, "data: format", formatNames, kind: "data format")
         let format = DataConfig.Format(rawValue: formatName)!
         let train = try data.value("train").map { try source($0, split: "train", format: format) }
         let test = try data.value("test").map { try source($0, split: "test", format: format) }
@@ -69,65 +64,14 @@ struct DataConfigParser {
         if train == nil {
             throw ConfigError(file: reader.file, location: data.location, message: "data is missing the required key 'train' (the training files)")
         }
-        let vocab = try data.int("vocab", atLeast: 1)
-        let length = try data.int("length", atLeast: 1)
-        if format != .csv {
-            for key in ["vocab", "length"] where data.node(key) != nil {
-                throw reader.error(data.node(key), "data: \(key) applies only to csv text data (format: csv with text_column)")
-            }
-        }
-        let usesText = [train, test, validation].contains { $0?.textColumn != nil }
-        if usesText, vocab == nil || length == nil {
-            throw ConfigError(file: reader.file, location: data.location,
-                              message: "data: csv text (text_column) needs 'vocab' (vocabulary size) and 'length' (tokens per sample)")
-        }
+        let (vocab, length) = try DataConfig.CSVSource.textSettings(data, format: format, splits: [train, test, validation])
         return DataConfig(format: format, train: train, test: test, validation: validation, validationSplit: split,
                           normalize: try data.value("normalize").map(normalize), classes: try data.value("classes").map(classes),
                           vocab: vocab, length: length, location: data.location ?? SourceLocation(line: 1, column: 1))
     }
 
     private func source(_ node: Node, split: String, format: DataConfig.Format) throws -> DataConfig.Source {
-        let section = "data.\(split)"
-        let source = try MappingReader(node, section: section, reader: reader)
-        let location = source.location ?? SourceLocation(line: 1, column: 1)
-        switch format {
-        case .idx:
-            try source.checkKeys(allowed: ["images", "labels"])
-            // Labels are optional: an autoencoder (mse on the image itself) needs images only.
-            return .init(images: try path(source, "images"), labels: try optionalPath(source, "labels"), files: nil, path: nil,
-                         inputs: nil, labelColumn: nil, textColumn: nil, location: location)
-        case .npy:
-            try source.checkKeys(allowed: ["inputs", "labels"])
-            return .init(images: nil, labels: try path(source, "labels"), files: nil, path: nil,
-                         inputs: try path(source, "inputs"), labelColumn: nil, textColumn: nil, location: location)
-        case .cifar10:
-            try source.checkKeys(allowed: ["files"])
-            let filesNode = try source.required("files", "a list of CIFAR-10 binary batch files")
-            let items = try reader.sequenceOrScalar(filesNode, "\(section): files")
-            guard !items.isEmpty else { throw reader.error(filesNode, "\(section): files is empty; list at least one batch file") }
-            return .init(images: nil, labels: nil, files: try items.map { try reader.string($0, "\(section): files entries") },
-                         path: nil, inputs: nil, labelColumn: nil, textColumn: nil, location: location)
-        case .csv:
-            try source.checkKeys(allowed: ["path", "label_column", "text_column"])
-            return .init(images: nil, labels: nil, files: nil, path: try path(source, "path"), inputs: nil,
-                         labelColumn: try source.value("label_column").map { try column($0, "\(section): label_column") },
-                         textColumn: try source.value("text_column").map { try column($0, "\(section): text_column") },
-                         location: location)
-        }
-    }
-
-    private func path(_ source: MappingReader, _ key: String) throws -> String {
-        try reader.string(try source.required(key, "a file path"), source.what(key))
-    }
-
-    private func optionalPath(_ source: MappingReader, _ key: String) throws -> String? {
-        guard let node = source.node(key) else { return nil }
-        return try reader.string(node, source.what(key))
-    }
-
-    private func column(_ node: Node, _ what: String) throws -> DataConfig.Column {
-        if node.resolvedTagName == .int { return .index(try reader.int(node, what, atLeast: 0)) }
-        return .name(try reader.string(node, what))
+        try DataConfig.Source(try MappingReader(node, section: "data.\(split)", reader: reader), format: format)
     }
 
     private func normalize(_ node: Node) throws -> DataConfig.Normalize {

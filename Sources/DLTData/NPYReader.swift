@@ -10,34 +10,41 @@ public enum NPYReader {
         try parse(data: FileBytes.read(path), name: path)
     }
 
-    /// A dataset from a values file (first axis = samples) and an optional labels file with one
-    /// entry per sample: integer or bool labels become `labels`, float ones become `targets`.
+    /// A dataset from a values file (samples, features...) and an optional labels file with one
+    /// entry per sample: a 1-D array holds class labels (whole numbers, any dtype), a wider one
+    /// regression targets (samples, outputs...).
     public static func readDataset(values: String, labels: String?) throws -> Dataset {
         let (shape, data) = try read(path: values)
-        guard let count = shape.first else {
-            throw DataError(file: values, message: "a scalar array has no samples axis")
+        guard shape.count >= 2, let count = shape.first, count > 0 else {
+            throw DataError(file: values, message: "the array has shape \(shape); dlt needs (samples, features...) with at least one sample")
         }
         var dataset = Dataset(sampleShape: Array(shape.dropFirst()), count: count, values: data)
         guard let labels else { return dataset }
-        let bytes = try FileBytes.read(labels)
-        let header = try parseHeader(bytes, name: labels)
-        let (labelShape, labelValues) = try parse(data: bytes, name: labels)
+        let (labelShape, labelValues) = try read(path: labels)
         guard labelShape.first == count else {
-            throw DataError(file: labels, message:
-                "has \(labelShape.first.map(String.init) ?? "no") samples but \(values) has \(count)")
+            throw DataError(file: labels, message: "\(labelShape.first ?? 0) labels for \(count) samples in \(values)")
         }
-        let width = labelShape.dropFirst().reduce(1, *)
-        let floats = (0..<labelValues.count).map { labelValues[$0] }
-        if header.kind == "f" {
-            dataset.targets = floats
-            dataset.targetWidth = width
+        if labelShape.count == 1 {
+            dataset.labels = try wholeNumbers(labelValues, file: labels)
         } else {
-            guard width == 1 else {
-                throw DataError(file: labels, message: "integer labels must have shape (N,), got \(labelShape)")
-            }
-            dataset.labels = floats.map { Int32($0) }
+            dataset.targets = (0..<labelValues.count).map { labelValues[$0] }
+            dataset.targetWidth = labelValues.count / count
         }
         return dataset
+    }
+
+    /// Class labels stored in any dtype: each must be a whole number.
+    private static func wholeNumbers(_ values: SampleValues, file: String) throws -> [Int32] {
+        var labels: [Int32] = []
+        labels.reserveCapacity(values.count)
+        for i in 0..<values.count {
+            let v = values[i]
+            guard v.isFinite, v == v.rounded(), abs(v) < 1e9 else {
+                throw DataError(file: file, message: "label \(v) of sample \(i) is not a whole number")
+            }
+            labels.append(Int32(v))
+        }
+        return labels
     }
 
     struct Header {

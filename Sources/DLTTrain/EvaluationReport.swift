@@ -1,6 +1,6 @@
 import Foundation
 
-/// `dlt eval` output: a readable table, or one JSON object for scripts (SPEC.md keys).
+/// `dlt eval` output: a readable table, or one JSON object for scripts (the keys README.md lists under `dlt eval`).
 public struct EvaluationReport {
     public let result: Evaluator.Result
     public let classNames: [String]

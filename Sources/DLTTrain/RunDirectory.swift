@@ -1,7 +1,7 @@
 import DLTFormats
 import Foundation
 
-/// The files of a run (SPEC.md "Run directory"): config.yaml, metrics.jsonl, metrics.csv,
+/// The files of a run (README.md, `dlt train CONFIG`): config.yaml, metrics.jsonl, metrics.csv,
 /// last/best.safetensors and tb/. Metric rows are appended and flushed once per epoch.
 public final class RunDirectory {
     public let path: String

@@ -28,25 +28,25 @@ public struct TrainingData {
             throw ConfigError(file: config.file, location: config.location(ofKeyPath: "data"), message: "data.train is missing")
         }
         let reader = SourceReader(config: config, data: data, vocabulary: vocabulary)
-        var train = try reader.read(trainSource, role: "train")
+        var train = try reader.read(trainSource)
         let fixedVocabulary = train.vocabulary
         let sameVocabulary = SourceReader(config: config, data: data, vocabulary: fixedVocabulary ?? vocabulary)
         var validation: Dataset?
         if let source = data.validation {
-            validation = try sameVocabulary.read(source, role: "validation")
+            validation = try sameVocabulary.read(source)
         } else if let fraction = data.validationSplit {
             let parts = train.splitTail(fraction: fraction)
             train = parts.train
             validation = parts.validation
         }
         if let limit = trainLimit { train = train.prefix(limit) }
-        let test = withTest ? try data.test.map { try sameVocabulary.read($0, role: "test") } : nil
+        let test = withTest ? try data.test.map { try sameVocabulary.read($0) } : nil
         var result = TrainingData(train: train, validation: validation, test: test,
                                   normalization: normalization(of: config),
                                   vocabulary: fixedVocabulary ?? vocabulary)
         for (dataset, source) in [(result.train, trainSource), (validation, data.validation ?? trainSource), (test, data.test)] {
             guard let dataset, let source else { continue }
-            try check(dataset, displayName: source.displayName, labelsName: source.labels, config: config, task: task,
+            try check(dataset, displayName: source.displayName, labelsName: source.labelsFile, config: config, task: task,
                       tokenInputs: tokenInputs)
         }
         _ = try result.normalization.affine(sampleShape: config.input, name: config.file)

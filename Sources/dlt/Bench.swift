@@ -1,5 +1,4 @@
 import ArgumentParser
-import DLTConfig
 import DLTTrain
 import Foundation
 
@@ -7,23 +6,21 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure training and inference speed on synthetic data, per layer, against the machine's sgemm peak.")
 
-    @Argument(help: "The model config (YAML).") var config: String
-    @Option(help: "Batch size (default: the config's).") var batchSize: Int?
-    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @OptionGroup var config: ConfigArgument
+    @OptionGroup var batch: BatchSizeOptions
+    @OptionGroup var threading: ThreadOptions
     @Option(help: "Timed steps of each phase (default: as many as fill about a second, at least 20).") var steps: Int?
-    @Flag(help: "Print one JSON object.") var json = false
+    @OptionGroup var output: JSONOutputOptions
 
     func validate() throws {
-        if let b = batchSize, b < 1 { throw ValidationError("--batch-size must be positive") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be positive") }
-        if let s = steps, s < 1 { throw ValidationError("--steps must be positive") }
+        if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
     }
 
     func run() throws {
-        let model = try ModelConfig.load(path: config)
-        let setup = try ModelSetup(config: model, threads: threads, seed: model.seed)
-        let figures = try Benchmark.run(setup: setup, batchSize: batchSize ?? model.train.batchSize, steps: steps)
-        if json {
+        let model = try config.load()
+        let setup = try ModelSetup(config: model, threads: threading.threads, seed: model.seed)
+        let figures = try Benchmark.run(setup: setup, batchSize: batch.batchSize ?? model.train.batchSize, steps: steps)
+        if output.json {
             let object: [String: Any] = [
                 "model": model.name, "batch_size": figures.batchSize, "threads": figures.threads,
                 "images_per_second": figures.imagesPerSecond, "infer_images_per_second": figures.inferImagesPerSecond,

@@ -6,9 +6,10 @@ struct DLT: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dlt",
         abstract: "Train, evaluate, run and export deep-learning models described in a YAML config.",
+        version: DLTVersion.description,
         subcommands: [Train.self, Eval.self, Predict.self, Export.self, Summary.self, Bench.self, Plot.self])
 
-    /// Parses and runs, mapping every failure to SPEC.md's exit codes: 2 for bad usage, config or
+    /// Parses and runs, mapping every failure to the exit codes of README.md: 2 for bad usage, config or
     /// data (reported before any work), 1 for failures at run time; one line on stderr, never a trace.
     static func main() {
         setvbuf(stdout, nil, _IOLBF, 0)
@@ -21,9 +22,10 @@ struct DLT: ParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
-            let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "bad usage"
+            let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
+            let message = lines.first ?? "bad usage"
             let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            FileHandle.standardError.write(Data("dlt: error: \(cleaned) (see dlt --help)\n".utf8))
+            FileHandle.standardError.write(Data("dlt: error: \(cleaned) (see \(helpCommand(in: lines)))\n".utf8))
             Foundation.exit(2)
         }
         do {
@@ -32,5 +34,16 @@ struct DLT: ParsableCommand {
         } catch {
             ErrorReport.exit(with: error)
         }
+    }
+
+    /// The help of the command that failed to parse: ArgumentParser's message ends with
+    /// "See 'dlt train --help' for more information."
+    private static func helpCommand(in lines: [String]) -> String {
+        for line in lines.reversed() {
+            if let start = line.range(of: "See '"), let end = line[start.upperBound...].firstIndex(of: "'") {
+                return String(line[start.upperBound..<end])
+            }
+        }
+        return "dlt --help"
     }
 }

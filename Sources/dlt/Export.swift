@@ -7,14 +7,14 @@ struct Export: ParsableCommand {
 
     enum Format: String, ExpressibleByArgument { case onnx, safetensors }
 
-    @Argument(help: "A checkpoint written by dlt train.") var checkpoint: String
+    @OptionGroup var checkpoint: CheckpointArgument
     @Option(help: "onnx or safetensors.") var format: Format
     @Option(name: .shortAndLong, help: "Output file (default: next to the checkpoint, model.onnx or weights.safetensors).")
     var output: String?
 
     func run() throws {
-        let model = try TrainedModel(checkpoint: checkpoint, threads: 1)
-        let directory = (checkpoint as NSString).deletingLastPathComponent
+        let model = try checkpoint.load(threads: 1)
+        let directory = (checkpoint.checkpoint as NSString).deletingLastPathComponent
         let base = directory.isEmpty ? "" : directory + "/"
         switch format {
         case .safetensors:

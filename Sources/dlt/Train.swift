@@ -1,34 +1,31 @@
 import ArgumentParser
-import DLTConfig
 import DLTTrain
 import Foundation
 
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Train a model from a YAML config.")
 
-    @Argument(help: "The model config (YAML).") var config: String
+    @OptionGroup var config: ConfigArgument
     @Option(help: "Run directory (default runs/<config name>, or the --resume checkpoint's directory).") var out: String?
     @Flag(help: "Replace a run directory that already holds a checkpoint.") var overwrite = false
-    @Option(help: "Epochs (overrides train.epochs).") var epochs: Int?
-    @Option(help: "Batch size (overrides train.batch_size).") var batchSize: Int?
-    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @OptionGroup var length: TrainingLengthOptions
+    @OptionGroup var batch: BatchSizeOptions
+    @OptionGroup var threading: ThreadOptions
     @Option(help: "Random seed (overrides seed).") var seed: UInt64?
-    @Option(help: "Stop after N optimizer steps.") var maxSteps: Int?
-    @Option(help: "Train on the first N training samples only.") var trainLimit: Int?
     @Option(help: "Continue the run saved in this checkpoint.") var resume: String?
     @Option(help: "Start from these weights (safetensors, dlt layer names, PyTorch layouts).") var initFrom: String?
 
     func run() throws {
-        let model = try ModelConfig.load(path: config)
+        let model = try config.load()
         var options = TrainOptions()
         options.outDir = out ?? resume.map { ($0 as NSString).deletingLastPathComponent }.flatMap { $0.isEmpty ? "." : $0 }
         options.overwrite = overwrite
-        options.epochs = epochs
-        options.batchSize = batchSize
-        options.threads = threads
+        options.epochs = length.epochs
+        options.batchSize = batch.batchSize
+        options.threads = threading.threads
         options.seed = seed
-        options.maxSteps = maxSteps
-        options.trainLimit = trainLimit
+        options.maxSteps = length.maxSteps
+        options.trainLimit = length.trainLimit
         options.resume = resume
         options.initFrom = initFrom
         let trainer = try Trainer(config: model, options: options)

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `dlt eval`: the human table, the `--json` object SPEC.md lists, and the `--min-accuracy` gate.
+/// `dlt eval`: the human table, the `--json` object README.md lists, and the `--min-accuracy` gate.
 @Suite struct EvalCommandTests {
     private func checkpoint(_ run: Result<URL, SharedRuns.SetupError>) throws -> String {
         try run.get().appendingPathComponent("last.safetensors").path

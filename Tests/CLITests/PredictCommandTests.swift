@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `dlt predict`: every input format gives the same numbers for the same image, and the csv, json
-/// and npy outputs, `--top-k` and `--grid` have the shapes SPEC.md describes.
+/// and npy outputs, `--top-k` and `--grid` have the shapes README.md describes.
 @Suite struct PredictCommandTests {
     private let side = 28
 

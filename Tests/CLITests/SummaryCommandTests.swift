@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `dlt summary`: parameter counts of the reference models (REFERENCE_MODELS.md, Keras' numbers).
+/// `dlt summary`: parameter counts of the reference models (configs/, Keras' numbers for the same layers).
 @Suite struct SummaryCommandTests {
     @Test(arguments: [("mnist_cnn", "121,930"), ("mnist_cnn3", "93,322"), ("cifar10_cnn", "122,570"), ("mnist_mlp", "50,890")])
     func totalParameters(config: String, total: String) async throws {

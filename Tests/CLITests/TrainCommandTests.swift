@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `dlt train`: the run directory SPEC.md promises, and its refusal to clobber a previous run.
+/// `dlt train`: the run directory README.md promises, and its refusal to clobber a previous run.
 @Suite struct TrainCommandTests {
     static let metricKeys = ["epoch", "step", "lr", "train_loss", "train_accuracy", "val_loss", "val_accuracy",
                              "seconds", "images_per_second"]

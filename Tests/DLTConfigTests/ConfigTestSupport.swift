@@ -2,7 +2,8 @@
 import DLTTrain
 import Testing
 
-/// The config from SPEC.md's "Config (YAML)" section, verbatim.
+/// The product contract's example config, verbatim (README.md's tour config, with the comments
+/// and the schedule line; docs/config.md documents every key).
 let specExampleYAML = """
 name: mnist_cnn                 # names the run directory
 seed: 42

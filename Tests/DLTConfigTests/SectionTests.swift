@@ -20,10 +20,8 @@ struct SectionTests {
         """ + configWithLayers(layers), file: "t.yaml")
         let data = try #require(config.data)
         #expect(data.format == .csv)
-        #expect(data.train?.path == "train.csv")
-        #expect(data.train?.textColumn == .name("review"))
-        #expect(data.train?.labelColumn == .index(0))
-        #expect(data.test?.labelColumn == nil)
+        #expect(data.train == .csv(.init(path: "train.csv", labelColumn: .index(0), textColumn: .name("review"))))
+        #expect(data.test == .csv(.init(path: "test.csv", labelColumn: nil, textColumn: .name("review"))))
         #expect(data.vocab == 10000 && data.length == 200)
         #expect(data.normalize == .meanStd(mean: [0.5], std: [0.25]))
     }
@@ -31,11 +29,11 @@ struct SectionTests {
     @Test func cifarAndNpyData() throws {
         let cifar = try ModelConfig.parse(text: "data: {format: cifar10, train: {files: [a.bin, b.bin]}, test: {files: t.bin}}\n"
                                           + configWithLayers(layers), file: "c.yaml")
-        #expect(cifar.data?.train?.files == ["a.bin", "b.bin"])
-        #expect(cifar.data?.test?.files == ["t.bin"])
+        #expect(cifar.data?.train == .cifar10(.init(files: ["a.bin", "b.bin"])))
+        #expect(cifar.data?.test == .cifar10(.init(files: ["t.bin"])))
         let npy = try ModelConfig.parse(text: "data: {format: npy, train: {inputs: x.npy, labels: y.npy}}\n"
                                         + configWithLayers(layers), file: "n.yaml")
-        #expect(npy.data?.train?.inputs == "x.npy" && npy.data?.train?.labels == "y.npy")
+        #expect(npy.data?.train == .npy(.init(inputs: "x.npy", labels: "y.npy")))
     }
 
     @Test func optimizerAndSchedule() throws {

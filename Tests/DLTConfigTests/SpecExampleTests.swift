@@ -23,15 +23,16 @@ struct SpecExampleTests {
     @Test func data() throws {
         let data = try #require(config.data)
         #expect(data.format == .idx)
-        #expect(data.train?.images == "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz")
-        #expect(data.train?.labels == "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz")
-        #expect(data.test?.images == "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz")
+        #expect(data.train == .idx(.init(images: "/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz",
+                                         labels: "/usr/share/datasets/fashion-mnist/train-labels-idx1-ubyte.gz")))
+        #expect(data.test == .idx(.init(images: "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz",
+                                        labels: "/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz")))
         #expect(data.validation == nil)
         #expect(data.validationSplit == 0.1)
         #expect(data.normalize == .scale(255))
         #expect(data.classes?.count == 10)
         #expect(data.classes?.first == "T-shirt")
-        #expect(data.train?.location == SourceLocation(line: 5, column: 10))
+        #expect(config.location(ofKeyPath: "data.train") == SourceLocation(line: 5, column: 10))
     }
 
     @Test func layers() {

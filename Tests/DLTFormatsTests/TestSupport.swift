@@ -17,7 +17,7 @@ struct ScratchDirectory {
 }
 
 /// The project's Python venv with torch, numpy, safetensors, onnx, onnxruntime and tensorboard
-/// (see /work/shared/NOTES.md). Tests that cross-check against it are skipped when it is absent;
+/// (`make bench` creates it: docs/performance.md). Tests that cross-check against it are skipped when it is absent;
 /// CI may run those checks on a machine that has it.
 enum ReferencePython {
     static let executable: String = {

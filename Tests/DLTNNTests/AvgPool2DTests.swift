@@ -1,5 +1,6 @@
 import DLTCore
 import DLTNN
+import DLTTestSupport
 import Testing
 
 struct AvgPool2DTests {

@@ -1,12 +1,13 @@
 import DLTCore
 import DLTNN
+import DLTTestSupport
 import Foundation
 import Testing
 
 struct DenseTests {
-    /// REFERENCE_MODELS.md's worked numbers: z = 3.9, sigmoid(z) = 0.98016. As written there
-    /// (x = (2, 3), w = (0.5, 0.7), b = 1) the dot product is 2*0.5 + 3*0.7 + 1 = 4.1; 3.9 is
-    /// x = (3, 2) against the same w. Both are checked, each with its own sigmoid.
+    /// The reference models' worked numbers (docs/notes.md): z = 3.9, sigmoid(z) = 0.98016. As
+    /// written there (x = (2, 3), w = (0.5, 0.7), b = 1) the dot product is 2*0.5 + 3*0.7 + 1 = 4.1;
+    /// 3.9 is x = (3, 2) against the same w. Both are checked, each with its own sigmoid.
     @Test(arguments: [([Float(2), 3], Float(4.1), Float(0.983697)), ([3, 2], 3.9, 0.98016)])
     func sigmoidUnitWorkedExample(x: [Float], z: Float, sigmoid: Float) throws {
         for (activation, expected) in [(Activation.identity, z), (.sigmoid, sigmoid)] {

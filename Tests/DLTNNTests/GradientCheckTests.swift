@@ -1,5 +1,6 @@
 import DLTCore
 import DLTNN
+import DLTTestSupport
 import Testing
 
 /// The checker itself must fail on wrong layers, or every gradient test that calls it proves nothing.
@@ -77,5 +78,21 @@ struct GradientCheckTests {
         let report = try check.run(ActivationLayer(name: "relu", activation: .relu), inputShapes: [[10]])
         #expect(report.failures.isEmpty, "\(report)")
         #expect(report.kinks > 0)
+    }
+}
+
+/// The closure form that loss and graph tests use: L = Σ x², so dL/dx = 2x.
+struct FiniteDifferenceTests {
+    @Test func acceptsTheRightGradientAndNamesEveryWrongElement() {
+        let x = Tensor(shape: [5], values: [-1, -0.5, 0, 0.5, 2])
+        let loss = { (0..<x.count).reduce(0.0) { $0 + Double(x[$1]) * Double(x[$1]) } }
+        var right = GradientReport()
+        FiniteDifference().check(x, analytic: x.array.map { 2 * $0 }, name: "x", loss: loss, report: &right)
+        #expect(right.failures.isEmpty && right.checked == 5, "\(right)")
+
+        var wrong = GradientReport()
+        FiniteDifference().check(x, analytic: x.array.map { 3 * $0 }, name: "x", loss: loss, report: &wrong)
+        #expect(wrong.failures.count == 4, "\(wrong)")  // x = 0 has gradient 0 either way
+        #expect(x.array == [-1, -0.5, 0, 0.5, 2], "the checker restores every value it moved")
     }
 }

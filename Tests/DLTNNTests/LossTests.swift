@@ -1,26 +1,22 @@
 import DLTCore
 import DLTNN
+import DLTTestSupport
 import Foundation
 import Testing
 
-/// Central differences of a loss against the gradient it writes, on every element.
+/// The shared finite-difference checker on every element of the predictions.
 /// Float predictions move by ±h; the loss is summed in Double, so h = 1e-2 keeps the
 /// rounding error of the difference near 1e-6 while the O(h²) error stays below the tolerance.
 private func checkLossGradient(_ loss: any Loss, predictions: Tensor, target: LossTarget,
-                               h: Float = 1e-2, relative: Float = 1e-2, absolute: Float = 1e-4) throws {
+                               sourceLocation: SourceLocation = #_sourceLocation) throws {
     let gradient = Tensor(shape: predictions.shape)
     _ = try loss.compute(predictions: predictions, target: target, gradient: gradient)
-    for i in 0..<predictions.count {
-        let saved = predictions[i]
-        predictions[i] = saved + h
-        let plus = try loss.compute(predictions: predictions, target: target, gradient: nil)
-        predictions[i] = saved - h
-        let minus = try loss.compute(predictions: predictions, target: target, gradient: nil)
-        predictions[i] = saved
-        let numeric = (plus - minus) / (2 * h)
-        #expect(abs(numeric - gradient[i]) <= absolute + relative * abs(numeric),
-                "\(loss.name) element \(i): analytic \(gradient[i]), numeric \(numeric)")
-    }
+    var report = GradientReport()
+    try FiniteDifference(step: 1e-2, relativeTolerance: 1e-2, absoluteTolerance: 1e-4)
+        .check(predictions, analytic: gradient.array, name: loss.name, loss: {
+            Double(try loss.compute(predictions: predictions, target: target, gradient: nil))
+        }, report: &report)
+    report.expectCorrect(loss.name, sourceLocation: sourceLocation)
 }
 
 private func randomTensor(_ shape: Shape, seed: UInt64, scale: Float = 2) -> Tensor {

@@ -1,5 +1,6 @@
 import DLTCore
 import DLTNN
+import DLTTestSupport
 import Testing
 
 /// LSTM and GRU through the finite-difference checker: both directions, sequences or the last

@@ -1,5 +1,6 @@
 import DLTCore
 import DLTNN
+import DLTTestSupport
 import DLTTrain
 import Testing
 
@@ -12,8 +13,8 @@ import Testing
         return zip(y.array, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
     }
 
-    /// Compares every parameter gradient from `backward` with (L(p + ε) − L(p − ε)) / 2ε.
-    private func checkGradients(_ graph: Graph, seed: UInt64) {
+    /// Compares every parameter gradient from `backward` with the shared finite-difference checker.
+    private func checkGradients(_ graph: Graph, seed: UInt64, sourceLocation: SourceLocation = #_sourceLocation) {
         var random = SeededRandom(seed: seed)
         graph.initializeParameters(random: &random)
         let batch = 2
@@ -29,22 +30,13 @@ import Testing
         for i in 0..<outputs { dy[i] = weights[i] }
         graph.backward(input: input, context: context)
 
-        let epsilon: Float = 1e-2
+        var report = GradientReport()
+        let differences = FiniteDifference(step: 1e-2, relativeTolerance: 1e-2, absoluteTolerance: 2e-3)
         for (name, parameter) in graph.namedParameters where parameter.isTrainable {
-            let analytic = parameter.gradient.array
-            let p = parameter.value.pointer
-            for k in 0..<parameter.value.count {
-                let saved = p[k]
-                p[k] = saved + epsilon
-                let plus = loss(graph, input: input, weights: weights, context: context)
-                p[k] = saved - epsilon
-                let minus = loss(graph, input: input, weights: weights, context: context)
-                p[k] = saved
-                let numeric = (plus - minus) / (2 * Double(epsilon))
-                let error = abs(numeric - Double(analytic[k]))
-                #expect(error <= 2e-3 + 1e-2 * abs(numeric), "\(name)[\(k)]: backward \(analytic[k]), finite difference \(numeric)")
-            }
+            differences.check(parameter.value, analytic: parameter.gradient.array, name: name,
+                              loss: { loss(graph, input: input, weights: weights, context: context) }, report: &report)
         }
+        report.expectCorrect("graph", sourceLocation: sourceLocation)
     }
 
     /// a = tanh(Dense(x)); b = tanh(Dense(a)); s = a + b; y = Dense(s). `a` feeds both `b` and `s`.

@@ -25,4 +25,12 @@ public enum Gemm {
     public static func setLibraryThreads(_ count: Int) {
         openblas_set_num_threads(Int32(count))
     }
+
+    /// The BLAS library in use as OpenBLAS describes its build, e.g.
+    /// "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64".
+    public static var libraryConfiguration: String {
+        guard let config = openblas_get_config() else { return "unknown" }
+        // OpenBLAS ends the text with a space; words are kept, runs of spaces collapsed.
+        return String(cString: config).split(separator: " ").joined(separator: " ")
+    }
 }

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The bad-input suite: every case is one config, data file, checkpoint or command line with ONE
-# mistake. Each must be refused with the exit code of SPEC.md (2 for bad usage/config/data found
+# mistake. Each must be refused with the exit code of README.md (2 for bad usage/config/data found
 # before any work, 1 for a failure at run time), exactly one stderr line starting
 # `dlt: error: ` that names the offending file and a keyword of the problem, no crash report,
 # and nothing written (the --out directory, or -o file, does not exist afterwards).
 #
-# Usage: tests/bad-input/run.sh DLT_BINARY      (prints a pass/fail table; exit 1 if any fails)
+# Usage: Tests/BadInput/run.sh DLT_BINARY      (prints a pass/fail table; exit 1 if any fails)
 set -uo pipefail
 if [ $# -ne 1 ]; then echo "usage: $0 DLT_BINARY" >&2; exit 2; fi
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -155,6 +155,7 @@ check ckpt_eval_missing 2 gen/none.safetensors "no such|not found|does not exist
 check ckpt_eval_directory 2 gen/a_directory "directory|regular file" - -- eval gen/a_directory
 check ckpt_init_from_not_checkpoint 2 gen/img.idx "safetensors|checkpoint|header" "$W/out_init_from" -- train cases/valid.yaml --init-from gen/img.idx --out "$W/out_init_from"
 check cli_max_steps_zero 2 - "max-steps" "$W/out_cli_max_steps_zero" -- train cases/valid.yaml --max-steps 0 --out "$W/out_cli_max_steps_zero"
+check cli_eval_data_file_count 2 - "data.*IMAGES|data.*PATH|takes" - -- eval "$REF" --data cases/data/tiny.csv cases/data/tiny.csv
 check cli_min_accuracy_range 2 - "min-accuracy" - -- eval "$REF" --min-accuracy 1.5
 check cli_export_bad_format 2 - "format" "$W/out_export.onnx" -- export "$REF" --format xyz -o "$W/out_export.onnx"
 check cli_plot_not_a_run 2 gen "metrics|run" "$W/out_plot.png" -- plot gen -o "$W/out_plot.png"
@@ -163,6 +164,7 @@ echo "--- predict"
 check predict_wrong_image_size 2 gen/image_10x10.png "10|size|shape|8" "$W/out_predict_size.csv" -- predict "$W/refimg/last.safetensors" gen/image_10x10.png -o "$W/out_predict_size.csv"
 check predict_missing_input 2 gen/no_image.png "no such|not found|does not exist|cannot open" "$W/out_predict_missing.csv" -- predict "$W/refimg/last.safetensors" gen/no_image.png -o "$W/out_predict_missing.csv"
 check predict_top_k_zero 2 - "top-k" "$W/out_predict_topk.csv" -- predict "$W/refimg/last.safetensors" gen/image_8x8.png --top-k 0 -o "$W/out_predict_topk.csv"
+check predict_threads_zero 2 - "threads" "$W/out_predict_threads.csv" -- predict "$W/refimg/last.safetensors" gen/image_8x8.png --threads 0 -o "$W/out_predict_threads.csv"
 check predict_csv_wrong_width 2 cases/data/tiny.csv "column|feature|width|size|shape|3|2" "$W/out_predict_width.csv" -- predict "$W/refimg/last.safetensors" cases/data/tiny.csv -o "$W/out_predict_width.csv"
 
 echo "--- run-time failures (exit 1)"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Interop checks with real clients: onnxruntime, Python's safetensors, TensorBoard.
-# Usage: tests/interop/run.sh [DLT_BINARY]   (default .build/debug/dlt)
+# Usage: Tests/Interop/run.sh [DLT_BINARY]   (default .build/debug/dlt)
 # Creates .venv-interop (git-ignored) with the Python packages on first use, then runs
-# tests/interop/check_interop.py, which prints PASS/FAIL per point and fails on any FAIL.
+# Tests/Interop/check_interop.py, which prints PASS/FAIL per point and fails on any FAIL.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DLT="${1:-.build/debug/dlt}"
@@ -18,4 +18,4 @@ fi
 if [ ! -f data/generated/text_train.csv ] || [ ! -f data/generated/test_batch.bin ]; then
   python3 scripts/make_test_data.py data/generated
 fi
-exec "$VENV/bin/python" tests/interop/check_interop.py "$DLT" "${@:2}"
+exec "$VENV/bin/python" Tests/Interop/check_interop.py "$DLT" "${@:2}"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Interop checks that real clients verify (run by tests/interop/run.sh in its venv):
+"""Interop checks that real clients verify (run by Tests/Interop/run.sh in its venv):
   (a) ONNX export of every config runs in onnxruntime like `dlt predict`  (onnx_check.py)
   (b) PyTorch weights load with --init-from and predict like PyTorch       (torch_import_check.py)
   (c) checkpoints open with Python's safetensors and match predictions     (checkpoint_check.py)
