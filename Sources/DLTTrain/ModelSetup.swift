@@ -8,7 +8,7 @@ public final class ModelSetup {
     public let config: ModelConfig
     public let graph: Graph
     public let loss: Loss
-    public let task: Task
+    public let task: LearningTask
     public let split: ThreadSplit
     public let runner: StepRunner
 
@@ -23,7 +23,7 @@ public final class ModelSetup {
         }
         do {
             loss = try makeLoss(named: lossName)
-            task = try Task.make(loss: lossName, output: graph.outputShape, input: graph.inputShape)
+            task = try LearningTask.make(loss: lossName, output: graph.outputShape, input: graph.inputShape)
         } catch let error as EngineError {
             throw ConfigError(file: config.file, location: config.location(ofKeyPath: "loss"), message: error.message)
         }

@@ -8,12 +8,12 @@ import DLTOptim
 public final class StepRunner {
     public let graph: Graph
     public let loss: Loss
-    public let task: Task
+    public let task: LearningTask
     public let split: ThreadSplit
     private let input = Tensor(shape: [0])
     private let targetValues = Tensor(shape: [0])
 
-    public init(graph: Graph, loss: Loss, task: Task, split: ThreadSplit) {
+    public init(graph: Graph, loss: Loss, task: LearningTask, split: ThreadSplit) {
         self.graph = graph; self.loss = loss; self.task = task; self.split = split
     }
 

@@ -91,7 +91,7 @@ public final class Trainer {
         }
     }
 
-    static func columns(config: ModelConfig, task: Task) -> [String] {
+    static func columns(config: ModelConfig, task: LearningTask) -> [String] {
         var columns = RunDirectory.metricKeys
         for metric in config.metrics where metric != "accuracy" && metric != "loss" {
             columns += ["train_\(metric)", "val_\(metric)"]
@@ -106,7 +106,7 @@ public final class Trainer {
     }
 
     /// Trains until the epochs are done, --max-steps is reached, early stopping fires or Ctrl-C.
-    public func run(progress: Progress = Progress()) throws -> Result {
+    public func run(progress: ProgressLine = ProgressLine()) throws -> Result {
         let graph = setup.graph, runner = setup.runner
         let config = setup.config
         try runDirectory.prepare(configText: config.text, metricColumns: metricColumns, overwrite: options.overwrite,
@@ -178,7 +178,7 @@ public final class Trainer {
     }
 
     /// Validation, the metrics row, best/last checkpoints, early stopping and reduce-on-plateau.
-    private func finishEpoch(progress: Progress, partial: Bool) throws -> Evaluator.Result? {
+    private func finishEpoch(progress: ProgressLine, partial: Bool) throws -> Evaluator.Result? {
         let config = setup.config
         let samples = max(state.epochSamples, 1)
         let trainLoss = state.epochLossSum / Double(samples)

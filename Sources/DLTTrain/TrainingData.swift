@@ -15,7 +15,7 @@ public struct TrainingData {
 
     /// Reads the training data (with its validation part) and, when `withTest`, the test split.
     /// `vocabulary`: the one a trained model was made with (eval/predict on text data).
-    public static func load(config: ModelConfig, task: Task, trainLimit: Int?, withTest: Bool,
+    public static func load(config: ModelConfig, task: LearningTask, trainLimit: Int?, withTest: Bool,
                             vocabulary: [String]? = nil) throws -> TrainingData {
         guard let data = config.data else {
             throw ConfigError(file: config.file, location: nil, message: "the config has no data: section; add data: {format: ..., train: ...}")
@@ -64,7 +64,7 @@ public struct TrainingData {
     /// The samples must have the model's input shape (or its element count) and labels that fit the outputs.
     /// `labelsName`: the file labels come from when it is not the samples' file (IDX, npy).
     static func check(_ dataset: Dataset, displayName file: String, labelsName: String? = nil,
-                      config: ModelConfig, task: Task) throws {
+                      config: ModelConfig, task: LearningTask) throws {
         let labelFile = labelsName ?? file
         let perSample = dataset.sampleShape.reduce(1, *)
         let input = config.input.reduce(1, *)

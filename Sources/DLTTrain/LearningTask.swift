@@ -4,7 +4,7 @@ import DLTNN
 
 /// What the model's output means, decided by the loss: it fixes how targets are fed to the loss
 /// and which metrics make sense.
-public enum Task: Equatable {
+public enum LearningTask: Equatable {
     /// cross_entropy over `classes` outputs; integer labels.
     case multiClass(classes: Int)
     /// binary_cross_entropy with one output; labels 0 or 1 (or float targets in [0, 1]).
@@ -35,7 +35,7 @@ public enum Task: Equatable {
     /// Chooses the task for a loss name and the model's per-sample output and input shapes.
     /// mse reconstructs the input when the output has the input's shape (autoencoders), and
     /// otherwise regresses on float targets (or on the labels taken as numbers, as XOR does).
-    static func make(loss: String, output: Shape, input: Shape) throws -> Task {
+    static func make(loss: String, output: Shape, input: Shape) throws -> LearningTask {
         switch loss {
         case "cross_entropy":
             guard output.rank == 1, output[0] >= 2 else {
