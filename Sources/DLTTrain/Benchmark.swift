@@ -41,7 +41,7 @@ public struct Benchmark {
         let targets = Tensor(shape: graph.outputShape.batched(batchSize))
         for i in 0..<targets.count { targets[i] = random.nextFloat() }
         let named = graph.namedParameters.filter { $0.parameter.isTrainable }.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
-        let optimizer = try OptimizerFactory.make(setup.config.optimizer, parameters: named)
+        let optimizer = setup.config.optimizer.makeOptimizer(parameters: named)
         let training = LayerContext(split: split, training: true, stepSeed: 1)
         let inference = LayerContext(split: split, training: false)
 

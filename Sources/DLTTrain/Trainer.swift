@@ -73,11 +73,10 @@ public final class Trainer {
         }
         let trainable = setup.graph.namedParameters.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
         trainableParameters = trainable.filter { $0.parameter.isTrainable }
-        optimizer = try OptimizerFactory.make(config.optimizer, parameters: trainable)
+        optimizer = config.optimizer.makeOptimizer(parameters: trainable)
         let stepsPerEpoch = (data.train.count + batchSize - 1) / batchSize
-        schedule = try OptimizerFactory.schedule(config.schedule, learningRate: config.optimizer.lr,
-                                                 stepsPerEpoch: stepsPerEpoch, totalSteps: stepsPerEpoch * max(epochs, 1),
-                                                 file: config.file)
+        schedule = try config.schedule.makeSchedule(learningRate: config.optimizer.lr, stepsPerEpoch: stepsPerEpoch,
+                                                    totalSteps: stepsPerEpoch * max(epochs, 1), file: config.file)
 
         metricColumns = Trainer.columns(config: config, task: setup.task)
 

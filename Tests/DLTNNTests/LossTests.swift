@@ -162,9 +162,4 @@ private func randomTensor(_ shape: Shape, seed: UInt64, scale: Float = 2) -> Ten
             }
         }
     }
-
-    @Test func lossesAreFoundByTheirConfigNames() throws {
-        #expect(try lossNames.map { try makeLoss(named: $0).name } == lossNames)
-        #expect(throws: EngineError.self) { try makeLoss(named: "hinge") }
-    }
 }
