@@ -100,9 +100,17 @@ public struct TrainingData {
             if dataset.labels == nil && dataset.targets == nil {
                 throw DataError(file: labelFile, message: "binary_cross_entropy needs labels and this data has none")
             }
-        case .regression:
+        case .regression(let outputs):
             if dataset.labels == nil && dataset.targets == nil {
                 throw DataError(file: labelFile, message: "mse needs targets and this data has none")
+            }
+            if dataset.targets != nil, dataset.targetWidth != outputs {
+                throw DataError(file: labelFile, message: "the data has \(dataset.targetWidth) targets per sample but the model has \(outputs) outputs")
+            }
+            // Without float targets mse compares labels as one-hot rows over the outputs.
+            if dataset.targets == nil, outputs > 1, let labels = dataset.labels,
+               let i = labels.firstIndex(where: { $0 < 0 || Int($0) >= outputs }) {
+                throw DataError(file: labelFile, message: "label \(labels[i]) of sample \(i) is outside the model's \(outputs) outputs (0...\(outputs - 1)); mse compares labels as one-hot rows")
             }
         case .reconstruction:
             break
