@@ -78,7 +78,7 @@ public final class Trainer {
         schedule = try config.schedule.makeSchedule(learningRate: config.optimizer.lr, stepsPerEpoch: stepsPerEpoch,
                                                     totalSteps: stepsPerEpoch * max(epochs, 1), file: config.file)
 
-        metricColumns = Trainer.columns(config: config, task: setup.task)
+        metricColumns = Trainer.columns(config: config)
 
         if let resume = options.resume {
             let contents = try Checkpoint.read(path: resume)
@@ -90,7 +90,7 @@ public final class Trainer {
         }
     }
 
-    static func columns(config: ModelConfig, task: LearningTask) -> [String] {
+    static func columns(config: ModelConfig) -> [String] {
         var columns = RunDirectory.metricKeys
         for metric in config.metrics where metric != "accuracy" && metric != "loss" {
             columns += ["train_\(metric)", "val_\(metric)"]
