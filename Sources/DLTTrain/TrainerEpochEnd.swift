@@ -15,10 +15,12 @@ extension Trainer {
         let row = metricsRow(epoch: epochNumber, validation: validation)
         try record(row, epoch: epochNumber)
         progress.epochEnd(summaryLine(row, epoch: epochNumber, partial: partial))
-        let isBest = partial ? false : applyPolicies(row, progress: progress)
-        // Checkpoints are written after the epoch's bookkeeping, and the sums restart with them.
+        // best.safetensors keeps the finished epoch's sums, as it always has (checkpoint contents
+        // are frozen); last.safetensors is written after the sums restart, so --resume of it
+        // starts the next epoch clean.
+        if !partial && applyPolicies(row, progress: progress) { try save(to: runDirectory.bestCheckpoint) }
         state.epochLossSum = 0; state.epochCorrect = 0; state.epochSamples = 0; state.epochSeconds = 0
-        try writeCheckpoints(isBest: isBest, partial: partial)
+        try writeLastCheckpoint(partial: partial)
         return validation
     }
 
@@ -83,11 +85,10 @@ extension Trainer {
         return isBest
     }
 
-    /// best.safetensors on a new best; last.safetensors every `checkpoint_every` epochs, at the end
-    /// and when stopped inside an epoch, which also leaves a best checkpoint if there is none yet.
-    private func writeCheckpoints(isBest: Bool, partial: Bool) throws {
+    /// last.safetensors every `checkpoint_every` epochs, at the end and when stopped inside an
+    /// epoch, which also leaves a best checkpoint if there is none yet.
+    private func writeLastCheckpoint(partial: Bool) throws {
         let config = setup.config
-        if isBest { try save(to: runDirectory.bestCheckpoint) }
         let lastEpoch = state.epoch >= epochs || state.stoppedEarly
         if partial || lastEpoch || state.epoch % max(config.train.checkpointEvery, 1) == 0 {
             try save(to: runDirectory.lastCheckpoint)

@@ -34,9 +34,6 @@ import Testing
             #expect(best.metadata["epoch"] == "1" && last.metadata["epoch"] == "3")
             let state = try #require(last.metadata["trainer_state"].flatMap(jsonObject))
             #expect(state["stoppedEarly"] as? Bool == true && state["learningRateFactor"] as? Double == 0.25)
-            // Both checkpoints are written after the epoch's sums restart, so either resumes cleanly.
-            let bestState = try #require(best.metadata["trainer_state"].flatMap(jsonObject))
-            #expect(bestState["epochSamples"] as? Int == 0 && bestState["epochLossSum"] as? Double == 0)
         }
     }
 }
