@@ -15,9 +15,8 @@ extension Trainer {
         let row = metricsRow(epoch: epochNumber, validation: validation)
         try record(row, epoch: epochNumber)
         progress.epochEnd(summaryLine(row, epoch: epochNumber, partial: partial))
-        // best.safetensors keeps the finished epoch's sums, as it always has (checkpoint contents
-        // are frozen); last.safetensors is written after the sums restart, so --resume of it
-        // starts the next epoch clean.
+        // best.safetensors is saved before the sums restart (its trainer state has always held
+        // the finished epoch's sums); last.safetensors after, so --resume of it starts clean.
         if !partial && applyPolicies(row, progress: progress) { try save(to: runDirectory.bestCheckpoint) }
         state.epochLossSum = 0; state.epochCorrect = 0; state.epochSamples = 0; state.epochSeconds = 0
         try writeLastCheckpoint(partial: partial)
