@@ -78,10 +78,8 @@ public struct ModelConfig {
         let layers = try LayerListParser(reader: reader, table: layerTypes).parse(try model.required("layers", "a list of layers"))
 
         let data = try top.value("data").map { try DataConfigParser(reader: reader).parse($0) }
-        let lossNames = LossSpec.Name.allCases.map(\.rawValue)
         let loss = try top.value("loss").map {
-            LossSpec(name: LossSpec.Name(rawValue: try reader.choice($0, "loss", lossNames, kind: "loss"))!,
-                     location: YAMLDocument.location(of: $0)!)
+            LossSpec(name: try reader.choice($0, "loss", kind: "loss"), location: YAMLDocument.location(of: $0)!)
         } ?? LossSpec(name: .crossEntropy, location: rootLocation)
         let optimizer = try top.value("optimizer").map { try OptimizerParser(reader: reader).parse($0) }
             ?? .defaults(at: rootLocation)

@@ -3,7 +3,7 @@ import Yams
 /// `train:` — the loop. Defaults: 5 epochs (the reference models' setting), batch 32 and
 /// shuffling (Keras' fit), a checkpoint every epoch, stop on a NaN loss.
 public struct TrainSpec {
-    public enum OnNaN: String, CaseIterable, Sendable {
+    public enum OnNaN: String, ConfigName {
         /// end training with exit code 1, keeping the last good checkpoint
         case stop
         /// drop the batch (no optimizer step) and go on
@@ -68,7 +68,6 @@ struct TrainParser {
                 return name
             }
         }
-        let onNaN = try options.choice("on_nan", TrainSpec.OnNaN.allCases.map(\.rawValue), kind: "on_nan action")
         return TrainSpec(
             epochs: try options.int("epochs", atLeast: 1) ?? 5,
             batchSize: try options.int("batch_size", atLeast: 1) ?? 32,
@@ -77,7 +76,7 @@ struct TrainParser {
             reduceLROnPlateau: try options.value("reduce_lr_on_plateau").map(reduceLROnPlateau),
             checkpointEvery: try options.int("checkpoint_every", atLeast: 1) ?? 1,
             freeze: freeze,
-            onNaN: onNaN.flatMap(TrainSpec.OnNaN.init(rawValue:)) ?? .stop,
+            onNaN: try options.choice("on_nan", kind: "on_nan action") ?? .stop,
             location: options.location ?? defaultLocation)
     }
 

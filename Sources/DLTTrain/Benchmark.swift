@@ -30,37 +30,24 @@ public struct Benchmark {
 
     /// Times `steps` training steps, then `steps` inference passes; with `steps` nil, each phase
     /// runs as many as fill about `seconds` (at least 20), counted from its warm-up, so that a
-    /// small model is not timed over a few milliseconds.
+    /// small model is not timed over a few milliseconds. A training step is the Trainer's own
+    /// (`StepRunner.step` and the optimizer), on one synthetic batch loaded once.
     public static func run(setup: ModelSetup, batchSize: Int, steps: Int?, warmup: Int = 5, seconds: Double = 1) throws -> Figures {
-        let graph = setup.graph
-        let split = setup.split
-        var random = SeededRandom(seed: 7)
-        let input = Tensor(shape: graph.inputShape.batched(batchSize))
-        for i in 0..<input.count { input[i] = random.normal() }
-        let labels = (0..<batchSize).map { _ in Int32(random.below(max(setup.task.classCount, 1))) }
-        let targets = Tensor(shape: graph.outputShape.batched(batchSize))
-        for i in 0..<targets.count { targets[i] = random.nextFloat() }
+        let graph = setup.graph, runner = setup.runner
+        let batch = SyntheticBatch(setup: setup, batchSize: batchSize)
+        defer { batch.deallocate() }
+        runner.load(inputs: UnsafeBufferPointer(batch.inputs), shape: graph.inputShape.batched(batchSize).dims)
+        let target = try runner.lossTarget(labels: UnsafeBufferPointer(batch.labels), targets: UnsafeBufferPointer(batch.targets))
         let named = graph.namedParameters.filter { $0.parameter.isTrainable }.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
-        let optimizer = try OptimizerFactory.make(setup.config.optimizer, parameters: named)
-        let training = LayerContext(split: split, training: true, stepSeed: 1)
-        let inference = LayerContext(split: split, training: false)
+        let optimizer = setup.config.optimizer.makeOptimizer(parameters: named)
+        let training = LayerContext(split: setup.split, training: true, stepSeed: 1)
+        let inference = LayerContext(split: setup.split, training: false)
 
         func trainStep() throws {
             graph.zeroGradients()
-            let output = graph.forward(input, context: training)
-            try labels.withUnsafeBufferPointer { labelBuffer in
-                let target: LossTarget
-                switch setup.task {
-                case .multiClass, .binary: target = .classes(labelBuffer)
-                case .regression: target = .values(UnsafeBufferPointer(targets.buffer))
-                case .reconstruction: target = .values(UnsafeBufferPointer(input.buffer))
-                }
-                _ = try setup.loss.compute(predictions: output, target: target, gradient: graph.outputGradient)
-            }
-            graph.backward(input: input, context: training)
+            _ = try runner.step(target: target, context: training, backward: true)
             optimizer.step()
         }
-
         func timed(_ body: () throws -> Void) rethrows -> (steps: Int, seconds: Double) {
             let warmStart = LayerTimer.now()
             for _ in 0..<warmup { try body() }
@@ -71,28 +58,51 @@ public struct Benchmark {
             return (count, LayerTimer.now() - start)
         }
         let train = try timed { try trainStep() }
-        let infer = timed { _ = graph.forward(input, context: inference) }
+        let infer = timed { _ = runner.forward(context: inference) }
+        let layers = try layerFigures(graph, batchSize: batchSize, steps: max(train.steps / 2, 1), step: trainStep)
 
+        let peak = sgemmPeak(threads: setup.split.threads)
+        let trainFLOPs = Double(graph.layers.reduce(0) { $0 + $1.flopsPerSample }) * 3
+        let imagesPerSecond = Double(train.steps * batchSize) / train.seconds
+        return Figures(batchSize: batchSize, threads: setup.split.threads, imagesPerSecond: imagesPerSecond,
+                       inferImagesPerSecond: Double(infer.steps * batchSize) / infer.seconds, sgemmGFLOPS: peak,
+                       mfu: trainFLOPs * imagesPerSecond / (peak * 1e9), trainingFLOPsPerSample: trainFLOPs,
+                       layers: layers)
+    }
+
+    /// Per-layer forward and backward times over `steps` more training steps, with the graph's timer on.
+    private static func layerFigures(_ graph: Graph, batchSize: Int, steps: Int, step: () throws -> Void) rethrows -> [LayerFigures] {
         let timer = LayerTimer(layers: graph.nodes.count)
         graph.timer = timer
-        let timedSteps = max(train.steps / 2, 1)
-        for _ in 0..<timedSteps { try trainStep() }
-        graph.timer = nil
-        let layers = graph.nodes.enumerated().map { i, node in
-            let fwd = timer.forwardSeconds[i] / Double(timedSteps), bwd = timer.backwardSeconds[i] / Double(timedSteps)
+        defer { graph.timer = nil }
+        for _ in 0..<steps { try step() }
+        return graph.nodes.enumerated().map { i, node in
+            let fwd = timer.forwardSeconds[i] / Double(steps), bwd = timer.backwardSeconds[i] / Double(steps)
             let flops = Double(node.layer.flopsPerSample * batchSize) * 3
             return LayerFigures(name: node.layer.name, type: node.layer.typeName,
                                 forwardMilliseconds: fwd * 1000, backwardMilliseconds: bwd * 1000,
                                 gflops: fwd + bwd > 0 ? flops / (fwd + bwd) / 1e9 : 0)
         }
+    }
 
-        let peak = sgemmPeak(threads: split.threads)
-        let trainFLOPs = Double(graph.layers.reduce(0) { $0 + $1.flopsPerSample }) * 3
-        let imagesPerSecond = Double(train.steps * batchSize) / train.seconds
-        return Figures(batchSize: batchSize, threads: split.threads, imagesPerSecond: imagesPerSecond,
-                       inferImagesPerSecond: Double(infer.steps * batchSize) / infer.seconds, sgemmGFLOPS: peak,
-                       mfu: trainFLOPs * imagesPerSecond / (peak * 1e9), trainingFLOPsPerSample: trainFLOPs,
-                       layers: layers)
+    /// Random inputs, labels within the model's classes and float targets of the output's shape:
+    /// `StepRunner.lossTarget` picks what the task scores against, as it does for real data.
+    private struct SyntheticBatch {
+        let inputs: UnsafeMutableBufferPointer<Float>
+        let labels: UnsafeMutableBufferPointer<Int32>
+        let targets: UnsafeMutableBufferPointer<Float>
+
+        init(setup: ModelSetup, batchSize: Int) {
+            var random = SeededRandom(seed: 7)
+            inputs = .allocate(capacity: setup.graph.inputShape.count * batchSize)
+            for i in inputs.indices { inputs[i] = random.normal() }
+            labels = .allocate(capacity: batchSize)
+            for i in labels.indices { labels[i] = Int32(random.below(max(setup.task.classCount, 1))) }
+            targets = .allocate(capacity: setup.graph.outputShape.count * batchSize)
+            for i in targets.indices { targets[i] = random.nextFloat() }
+        }
+
+        func deallocate() { inputs.deallocate(); labels.deallocate(); targets.deallocate() }
     }
 
     /// Peak sgemm GFLOP/s on `threads` cores: each thread multiplies its own 768x768x768 matrices

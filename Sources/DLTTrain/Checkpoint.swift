@@ -93,15 +93,7 @@ public enum Checkpoint {
 
     /// Copies every model tensor of `contents` into the graph; all must be present with the graph's shapes.
     public static func loadWeights(_ contents: Contents, into graph: Graph) throws {
-        for (name, parameter) in graph.namedParameters {
-            guard let tensor = contents.file[name] else {
-                throw FormatError(file: contents.path, message: "tensor '\(name)' is missing: the checkpoint was made by a different model")
-            }
-            guard tensor.shape == parameter.shape.dims else {
-                throw FormatError(file: contents.path, message: "tensor '\(name)' has shape \(Shape(tensor.shape)), the model needs \(parameter.shape): the checkpoint was made by a different model")
-            }
-            copy(tensor.values, into: parameter.value)
-        }
+        _ = try NamedWeights.assign(contents.file, path: contents.path, to: graph, absentLayers: .refuse)
     }
 
     /// Restores the optimizer's slots and step count.

@@ -8,22 +8,18 @@ public final class ModelSetup {
     public let config: ModelConfig
     public let graph: Graph
     public let loss: Loss
-    public let task: Task
+    public let task: LearningTask
     public let split: ThreadSplit
     public let runner: StepRunner
 
     public init(config: ModelConfig, threads: Int?, seed: UInt64) throws {
         self.config = config
         graph = try GraphBuilder.build(config)
-        let lossName = config.loss.name.rawValue
-        switch lossName {
-        case "cross_entropy": graph.moveOutputActivationIntoLoss(.softmax)
-        case "binary_cross_entropy": graph.moveOutputActivationIntoLoss(.sigmoid)
-        default: break
-        }
+        let lossName = config.loss.name
+        if let activation = lossName.fusedActivation { graph.moveOutputActivationIntoLoss(activation) }
+        loss = lossName.makeLoss()
         do {
-            loss = try makeLoss(named: lossName)
-            task = try Task.make(loss: lossName, output: graph.outputShape, input: graph.inputShape)
+            task = try LearningTask.make(loss: lossName, output: graph.outputShape, input: graph.inputShape)
         } catch let error as EngineError {
             throw ConfigError(file: config.file, location: config.location(ofKeyPath: "loss"), message: error.message)
         }

@@ -3,64 +3,80 @@ import DLTData
 import DLTNN
 import DLTOptim
 
-/// Runs one batch through the model: forward, loss, and in training backward and the optimizer
-/// step. Owns the input and target tensors, reused across batches of the same size.
+/// One step of the model: forward, loss and, in training, backward. Trainer, Evaluator and
+/// Benchmark all run `step`, so the loss target is built in one place (`lossTarget`).
+/// Owns the input tensor, reused across batches of the same size.
 public final class StepRunner {
     public let graph: Graph
     public let loss: Loss
-    public let task: Task
+    public let task: LearningTask
     public let split: ThreadSplit
+    /// The model input of the next `step`, (N, input shape).
     private let input = Tensor(shape: [0])
-    private let targetValues = Tensor(shape: [0])
 
-    public init(graph: Graph, loss: Loss, task: Task, split: ThreadSplit) {
+    public init(graph: Graph, loss: Loss, task: LearningTask, split: ThreadSplit) {
         self.graph = graph; self.loss = loss; self.task = task; self.split = split
     }
 
     public struct Outcome {
         /// Batch-mean loss.
         public let loss: Float
-        /// Correctly classified samples (0 for regression).
+        /// Correctly classified samples (0 without labels or accuracy).
         public let correct: Int
     }
 
-    /// Forward and loss on `batch`; with `train`, also backward (parameter gradients accumulate).
+    /// Runs `step` on `batch`: in training with `backward`, parameter gradients accumulate.
     public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool) throws -> Outcome {
-        input.resize(to: Shape(batch.shape))
-        input.pointer.update(from: batch.inputs.baseAddress!, count: batch.inputs.count)
+        load(inputs: batch.inputs, shape: batch.shape)
+        let target = try lossTarget(labels: batch.labels, targets: batch.targets)
         let context = LayerContext(split: split, training: training, stepSeed: stepSeed)
-        let output = graph.forward(input, context: context)
-        let target = try lossTarget(batch, output: output)
-        let value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil)
-        let correct = countCorrect(output: output, batch: batch)
-        if backward { graph.backward(input: input, context: context) }
-        return Outcome(loss: value, correct: correct)
+        let value = try step(target: target, context: context, backward: backward)
+        return Outcome(loss: value, correct: countCorrect(labels: batch.labels))
     }
 
-    private func lossTarget(_ batch: Batch, output: Tensor) throws -> LossTarget {
+    /// Copies `inputs` ((N, sample shape), sample-major) into the model input of the next step.
+    func load(inputs: UnsafeBufferPointer<Float>, shape: [Int]) {
+        input.resize(to: Shape(shape))
+        input.pointer.update(from: inputs.baseAddress!, count: inputs.count)
+    }
+
+    /// Forward and loss on the loaded input; with `backward`, also backward. Returns the batch-mean loss.
+    func step(target: LossTarget, context: LayerContext, backward: Bool) throws -> Float {
+        let output = graph.forward(input, context: context)
+        let value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil)
+        if backward { graph.backward(input: input, context: context) }
+        return value
+    }
+
+    /// Forward only (inference) on the loaded input.
+    func forward(context: LayerContext) -> Tensor { graph.forward(input, context: context) }
+
+    /// What the loss scores the loaded input's output against. Classification takes the labels
+    /// (binary also float targets); mse takes float targets, or else the labels, which it
+    /// compares as one-hot rows (as numbers for one output); reconstruction takes the input.
+    func lossTarget(labels: UnsafeBufferPointer<Int32>?, targets: UnsafeBufferPointer<Float>?) throws -> LossTarget {
         switch task {
         case .multiClass, .binary:
-            if let labels = batch.labels { return .classes(labels) }
-            if let targets = batch.targets { return .values(targets) }
+            if let labels { return .classes(labels) }
+            if let targets { return .values(targets) }
             throw EngineError("the data has no labels for \(loss.name)")
         case .regression:
-            if let targets = batch.targets { return .values(targets) }
-            guard let labels = batch.labels else { throw EngineError("the data has no targets for mse") }
-            targetValues.resize(to: [labels.count])
-            for i in 0..<labels.count { targetValues[i] = Float(labels[i]) }
-            return .values(UnsafeBufferPointer(targetValues.buffer))
+            if let targets { return .values(targets) }
+            if let labels { return .classes(labels) }
+            throw EngineError("the data has no targets for mse")
         case .reconstruction:
-            targetValues.resize(to: input.shape)
-            targetValues.copy(from: input)
-            return .values(UnsafeBufferPointer(targetValues.buffer))
+            // The graph only reads its input, so the loss can read it in place.
+            return .values(UnsafeBufferPointer(input.buffer))
         }
     }
 
-    private func countCorrect(output: Tensor, batch: Batch) -> Int {
-        guard let labels = batch.labels else { return 0 }
-        let width = output.count / max(batch.count, 1)
+    /// Samples of the last forward whose predicted class is their label.
+    private func countCorrect(labels: UnsafeBufferPointer<Int32>?) -> Int {
+        guard let labels, task.hasAccuracy else { return 0 }
+        let output = graph.outputTensor
+        let width = output.count / max(labels.count, 1)
         var correct = 0
-        for i in 0..<batch.count where task.predictedClass(output.pointer + i * width, width: width) == Int(labels[i]) {
+        for i in 0..<labels.count where task.predictedClass(output.pointer + i * width, width: width) == Int(labels[i]) {
             correct += 1
         }
         return correct

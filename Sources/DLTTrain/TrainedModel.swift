@@ -25,7 +25,7 @@ public final class TrainedModel {
     }
 
     public var graph: Graph { setup.graph }
-    public var task: Task { setup.task }
+    public var task: LearningTask { setup.task }
 
     /// Class names from the config, or "0", "1", ...
     public var classNames: [String] {

@@ -74,13 +74,12 @@ public final class Trainer {
         }
         let trainable = setup.graph.namedParameters.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
         trainableParameters = trainable.filter { $0.parameter.isTrainable }
-        optimizer = try OptimizerFactory.make(config.optimizer, parameters: trainable)
+        optimizer = config.optimizer.makeOptimizer(parameters: trainable)
         let stepsPerEpoch = (data.train.count + batchSize - 1) / batchSize
-        schedule = try OptimizerFactory.schedule(config.schedule, learningRate: config.optimizer.lr,
-                                                 stepsPerEpoch: stepsPerEpoch, totalSteps: stepsPerEpoch * max(epochs, 1),
-                                                 file: config.file)
+        schedule = try config.schedule.makeSchedule(learningRate: config.optimizer.lr, stepsPerEpoch: stepsPerEpoch,
+                                                    totalSteps: stepsPerEpoch * max(epochs, 1), file: config.file)
 
-        metricColumns = Trainer.columns(config: config, task: setup.task)
+        metricColumns = Trainer.columns(config: config)
 
         if let resume = options.resume {
             let contents = try Checkpoint.read(path: resume)
@@ -92,7 +91,7 @@ public final class Trainer {
         }
     }
 
-    static func columns(config: ModelConfig, task: Task) -> [String] {
+    static func columns(config: ModelConfig) -> [String] {
         var columns = RunDirectory.metricKeys
         for metric in config.metrics where metric != "accuracy" && metric != "loss" {
             columns += ["train_\(metric)", "val_\(metric)"]
@@ -107,173 +106,96 @@ public final class Trainer {
     }
 
     /// Trains until the epochs are done, --max-steps is reached, early stopping fires or Ctrl-C.
-    public func run(progress: Progress = Progress()) throws -> Result {
-        let graph = setup.graph, runner = setup.runner
-        let config = setup.config
-        try runDirectory.prepare(configText: config.text, metricColumns: metricColumns, overwrite: options.overwrite,
+    public func run(progress: ProgressLine = ProgressLine()) throws -> Result {
+        try runDirectory.prepare(configText: setup.config.text, metricColumns: metricColumns, overwrite: options.overwrite,
                                  keepEpochs: options.resume == nil ? nil : state.epoch)
         defer { runDirectory.close() }
         for name in layersNotInitialized { progress.note("init-from: layer '\(name)' is not in the weights file; it keeps its initialisation") }
         Interrupt.install()
-        var lastValidation: Evaluator.Result?
-        let trainCount = data.train.count
-        let batches = (trainCount + batchSize - 1) / batchSize
         if epochs == 0 || state.epoch >= epochs {
             try save(to: runDirectory.lastCheckpoint)
             return Result(state: state, interrupted: false, lastValidation: nil)
         }
-
+        var lastValidation: Evaluator.Result?
         while state.epoch < epochs && !state.stoppedEarly {
-            var shuffler = SeededRandom(seed: seed, stream: UInt64(state.epoch))
-            let order = config.train.shuffle ? shuffler.permutation(trainCount) : Array(0..<trainCount)
-            let remaining = Array(order[min(state.batchInEpoch * batchSize, trainCount)...])
-            let batcher = try Batcher(dataset: data.train, order: remaining, batchSize: batchSize,
-                                      normalization: data.normalization)
-            var started = Date().timeIntervalSinceReferenceDate
-            var stopForSteps = false
-            while let batch = batcher.next() {
-                optimizer.learningRate = Float(Double(schedule.learningRate(atStep: state.step)) * state.learningRateFactor)
-                graph.zeroGradients()
-                let outcome = try runner.run(batch, training: true, stepSeed: stepSeed(state.step), backward: true)
-                let norm = gradientNormSquared(clip: config.optimizer.clipNorm)
-                if !outcome.loss.isFinite || !norm.isFinite {
-                    let layer = graph.firstNonFiniteLayer() ?? "the loss"
-                    let what = outcome.loss.isFinite ? "gradient" : "loss"
-                    if config.train.onNaN == .skip {
-                        progress.note("step \(state.step + 1): non-finite \(what) (first in '\(layer)'); step skipped (on_nan: skip)")
-                        state.step += 1; state.batchInEpoch += 1
-                        continue
-                    }
-                    throw RunFailure("step \(state.step + 1) (epoch \(state.epoch + 1)): the \(what) became NaN or infinite, first in layer '\(layer)'; training stopped, \(runDirectory.lastCheckpoint) keeps the last good epoch (set train.on_nan: skip to skip such steps, or lower the learning rate)")
-                }
-                optimizer.step()
-                state.step += 1
-                state.batchInEpoch += 1
-                state.epochLossSum += Double(outcome.loss) * Double(batch.count)
-                state.epochCorrect += outcome.correct
-                state.epochSamples += batch.count
-                let now = Date().timeIntervalSinceReferenceDate
-                state.epochSeconds += now - started
-                started = now
-                progress.step(epoch: state.epoch + 1, epochs: epochs, batch: state.batchInEpoch, batches: batches,
-                              loss: state.epochLossSum / Double(state.epochSamples),
-                              accuracy: reportsAccuracy ? Double(state.epochCorrect) / Double(state.epochSamples) : nil,
-                              imagesPerSecond: Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
-                              elapsed: state.epochSeconds)
-                if Interrupt.requested {
-                    try save(to: runDirectory.lastCheckpoint)
-                    progress.note("interrupted at step \(state.step); wrote \(runDirectory.lastCheckpoint) (continue with --resume)")
-                    return Result(state: state, interrupted: true, lastValidation: lastValidation)
-                }
-                if let maxSteps = options.maxSteps, state.step >= maxSteps { stopForSteps = true; break }
-            }
-            let epochDone = state.batchInEpoch >= batches
+            let end = try trainEpoch(progress: progress)
+            if end == .interrupted { return Result(state: state, interrupted: true, lastValidation: lastValidation) }
+            let epochDone = state.batchInEpoch >= batchesPerEpoch
             if epochDone {
                 state.epoch += 1
                 state.batchInEpoch = 0
             }
             lastValidation = try finishEpoch(progress: progress, partial: !epochDone)
-            if stopForSteps { break }
+            if end == .maxSteps { break }
         }
         return Result(state: state, interrupted: false, lastValidation: lastValidation)
     }
 
-    /// Validation, the metrics row, best/last checkpoints, early stopping and reduce-on-plateau.
-    private func finishEpoch(progress: Progress, partial: Bool) throws -> Evaluator.Result? {
-        let config = setup.config
-        let samples = max(state.epochSamples, 1)
-        let trainLoss = state.epochLossSum / Double(samples)
-        let trainAccuracy = reportsAccuracy ? Double(state.epochCorrect) / Double(samples) : nil
-        var validation: Evaluator.Result?
-        if let val = data.validation, val.count > 0 {
-            validation = try Evaluator.evaluate(val, runner: setup.runner, normalization: data.normalization,
-                                                batchSize: batchSize)
-        }
-        let epochNumber = partial ? state.epoch + 1 : state.epoch
-        var row: [String: Double?] = [
-            "epoch": Double(epochNumber), "step": Double(state.step),
-            "lr": Double(optimizer.learningRate),
-            "train_loss": trainLoss, "train_accuracy": trainAccuracy,
-            "val_loss": validation?.loss, "val_accuracy": validation?.accuracy,
-            "seconds": state.epochSeconds,
-            "images_per_second": Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
-            "rss_mb": ResidentMemory.megabytes(),
-        ]
-        if let metrics = validation?.metrics {
-            row["val_precision"] = metrics.macroPrecision
-            row["val_recall"] = metrics.macroRecall
-            row["val_f1"] = metrics.macroF1
-            row["val_auc"] = metrics.auc
-        }
-        try runDirectory.append(row, epoch: epochNumber)
-        for (name, parameter) in setup.graph.namedParameters where name.hasSuffix(".weight") {
-            runDirectory.histogram(tag: name, values: parameter.value.array, epoch: epochNumber)
-        }
-        runDirectory.flushEvents()
+    private enum EpochEnd { case dataDone, maxSteps, interrupted }
 
-        var summary = "epoch \(epochNumber)/\(epochs)\(partial ? " (stopped at step \(state.step))" : "")  loss \(fixed(trainLoss, 4))"
-        if let trainAccuracy { summary += "  accuracy \(fixed(trainAccuracy, 4))" }
-        if let validation {
-            summary += "  val_loss \(fixed(validation.loss, 4))"
-            if let acc = validation.accuracy { summary += "  val_accuracy \(fixed(acc, 4))" }
-        }
-        summary += "  \(Int(Double(state.epochSamples) / max(state.epochSeconds, 1e-9))) img/s  \(fixed(state.epochSeconds, 1))s"
-        progress.epochEnd(summary)
+    private var batchesPerEpoch: Int { (data.train.count + batchSize - 1) / batchSize }
 
-        let monitored = monitoredValue(config.train.earlyStopping?.monitor ?? "val_loss", row: row)
-        if !partial {
-            if let value = monitored.value {
-                let improved = state.bestMonitored.map { monitored.maximize ? value > $0 + (config.train.earlyStopping?.minDelta ?? 0) : value < $0 - (config.train.earlyStopping?.minDelta ?? 0) } ?? true
-                if improved {
-                    state.bestMonitored = value
-                    state.epochsWithoutImprovement = 0
-                } else {
-                    state.epochsWithoutImprovement += 1
-                }
-                if let patience = config.train.earlyStopping?.patience, state.epochsWithoutImprovement > patience {
-                    state.stoppedEarly = true
-                    progress.note("early stopping: \(monitored.key) has not improved for \(state.epochsWithoutImprovement) epochs")
-                }
-                if let plateau = config.train.reduceLROnPlateau {
-                    let p = monitoredValue(plateau.monitor, row: row)
-                    if let v = p.value {
-                        if state.plateauBest.map({ p.maximize ? v > $0 : v < $0 }) ?? true {
-                            state.plateauBest = v; state.plateauEpochs = 0
-                        } else {
-                            state.plateauEpochs += 1
-                            if state.plateauEpochs > plateau.patience {
-                                let base = Double(schedule.learningRate(atStep: state.step))
-                                let floor = plateau.minLR / max(base, 1e-30)
-                                state.learningRateFactor = max(state.learningRateFactor * plateau.factor, floor)
-                                state.plateauEpochs = 0
-                                progress.note("reduce_lr_on_plateau: learning rate now \(base * state.learningRateFactor)")
-                            }
-                        }
-                    }
-                }
-                if improved { try save(to: runDirectory.bestCheckpoint) }
+    /// The rest of the current epoch, step by step; an interrupt writes last.safetensors first.
+    private func trainEpoch(progress: ProgressLine) throws -> EpochEnd {
+        let batcher = try epochBatcher()
+        var started = Date().timeIntervalSinceReferenceDate
+        while let batch = batcher.next() {
+            guard let outcome = try trainStep(batch, progress: progress) else { continue }
+            state.epochLossSum += Double(outcome.loss) * Double(batch.count)
+            state.epochCorrect += outcome.correct
+            state.epochSamples += batch.count
+            let now = Date().timeIntervalSinceReferenceDate
+            state.epochSeconds += now - started
+            started = now
+            progress.step(epoch: state.epoch + 1, epochs: epochs, batch: state.batchInEpoch, batches: batchesPerEpoch,
+                          loss: state.epochLossSum / Double(state.epochSamples),
+                          accuracy: reportsAccuracy ? Double(state.epochCorrect) / Double(state.epochSamples) : nil,
+                          imagesPerSecond: Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
+                          elapsed: state.epochSeconds)
+            if Interrupt.requested {
+                try save(to: runDirectory.lastCheckpoint)
+                progress.note("interrupted at step \(state.step); wrote \(runDirectory.lastCheckpoint) (continue with --resume)")
+                return .interrupted
             }
+            if let maxSteps = options.maxSteps, state.step >= maxSteps { return .maxSteps }
         }
-        let lastEpoch = state.epoch >= epochs || state.stoppedEarly
-        let due = partial || lastEpoch || state.epoch % max(config.train.checkpointEvery, 1) == 0
-        // The checkpoint is written after the epoch's bookkeeping, and the sums restart with it.
-        state.epochLossSum = 0; state.epochCorrect = 0; state.epochSamples = 0; state.epochSeconds = 0
-        if due { try save(to: runDirectory.lastCheckpoint) }
-        // A run stopped inside its first epoch (--max-steps) still leaves a best checkpoint.
-        if partial && !FileManager.default.fileExists(atPath: runDirectory.bestCheckpoint) {
-            try save(to: runDirectory.bestCheckpoint)
-        }
-        return validation
+        return .dataDone
     }
 
-    private func monitoredValue(_ key: String, row: [String: Double?]) -> (key: String, value: Double?, maximize: Bool) {
-        var key = key
-        if (row[key] ?? nil) == nil && key.hasPrefix("val_") { key = "train_" + key.dropFirst(4) }
-        let maximize = !key.hasSuffix("loss")
-        return (key, row[key] ?? nil, maximize)
+    /// The batches of the current epoch still to train: its shuffle depends only on (seed, epoch).
+    private func epochBatcher() throws -> Batcher {
+        let trainCount = data.train.count
+        var shuffler = SeededRandom(seed: seed, stream: UInt64(state.epoch))
+        let order = setup.config.train.shuffle ? shuffler.permutation(trainCount) : Array(0..<trainCount)
+        let remaining = Array(order[min(state.batchInEpoch * batchSize, trainCount)...])
+        return try Batcher(dataset: data.train, order: remaining, batchSize: batchSize, normalization: data.normalization)
     }
 
-    private func save(to path: String) throws {
+    /// One optimizer step on `batch`; nil when a non-finite loss or gradient skipped it (on_nan: skip).
+    private func trainStep(_ batch: Batch, progress: ProgressLine) throws -> StepRunner.Outcome? {
+        let graph = setup.graph, config = setup.config
+        optimizer.learningRate = Float(Double(schedule.learningRate(atStep: state.step)) * state.learningRateFactor)
+        graph.zeroGradients()
+        let outcome = try setup.runner.run(batch, training: true, stepSeed: stepSeed(state.step), backward: true)
+        let norm = gradientNormSquared(clip: config.optimizer.clipNorm)
+        if outcome.loss.isFinite && norm.isFinite {
+            optimizer.step()
+            state.step += 1; state.batchInEpoch += 1
+            return outcome
+        }
+        let layer = graph.firstNonFiniteLayer() ?? "the loss"
+        let what = outcome.loss.isFinite ? "gradient" : "loss"
+        switch config.train.onNaN {
+        case .skip:
+            progress.note("step \(state.step + 1): non-finite \(what) (first in '\(layer)'); step skipped (on_nan: skip)")
+            state.step += 1; state.batchInEpoch += 1
+            return nil
+        case .stop:
+            throw RunFailure("step \(state.step + 1) (epoch \(state.epoch + 1)): the \(what) became NaN or infinite, first in layer '\(layer)'; training stopped, \(runDirectory.lastCheckpoint) keeps the last good epoch (set train.on_nan: skip to skip such steps, or lower the learning rate)")
+        }
+    }
+
+    func save(to path: String) throws {
         do {
             try Checkpoint.save(graph: setup.graph, optimizer: optimizer, state: state, configText: setup.config.text,
                                 seed: seed, vocabulary: data.vocabulary, to: path)
@@ -296,7 +218,7 @@ public final class Trainer {
     }
 
     /// Accuracy is reported when the task has one and the data carries labels.
-    private var reportsAccuracy: Bool { setup.task.hasAccuracy && data.train.labels != nil }
+    var reportsAccuracy: Bool { setup.task.hasAccuracy && data.train.labels != nil }
 
     /// Dropout's seed for a step: depends only on the run seed and the step number.
     private func stepSeed(_ step: Int) -> UInt64 {

@@ -19,7 +19,7 @@ public struct TrainingData {
     /// Reads the training data (with its validation part) and, when `withTest`, the test split.
     /// `vocabulary`: the one a trained model was made with (eval/predict on text data).
     /// `tokenInputs`: the graph's layers that read the input as token ids (`Graph.tokenInputs`).
-    public static func load(config: ModelConfig, task: Task, tokenInputs: [TokenInput], trainLimit: Int?, withTest: Bool,
+    public static func load(config: ModelConfig, task: LearningTask, tokenInputs: [TokenInput], trainLimit: Int?, withTest: Bool,
                             vocabulary: [String]? = nil) throws -> TrainingData {
         guard let data = config.data else {
             throw ConfigError(file: config.file, location: nil, message: "the config has no data: section; add data: {format: ..., train: ...}")
@@ -69,7 +69,7 @@ public struct TrainingData {
     /// The samples must have the model's input shape (or its element count) and labels that fit the outputs.
     /// `labelsName`: the file labels come from when it is not the samples' file (IDX, npy).
     static func check(_ dataset: Dataset, displayName file: String, labelsName: String? = nil,
-                      config: ModelConfig, task: Task, tokenInputs: [TokenInput]) throws {
+                      config: ModelConfig, task: LearningTask, tokenInputs: [TokenInput]) throws {
         let labelFile = labelsName ?? file
         let perSample = dataset.sampleShape.reduce(1, *)
         let input = config.input.reduce(1, *)
@@ -105,9 +105,17 @@ public struct TrainingData {
             if dataset.labels == nil && dataset.targets == nil {
                 throw DataError(file: labelFile, message: "binary_cross_entropy needs labels and this data has none")
             }
-        case .regression:
+        case .regression(let outputs):
             if dataset.labels == nil && dataset.targets == nil {
                 throw DataError(file: labelFile, message: "mse needs targets and this data has none")
+            }
+            if dataset.targets != nil, dataset.targetWidth != outputs {
+                throw DataError(file: labelFile, message: "the data has \(dataset.targetWidth) targets per sample but the model has \(outputs) outputs")
+            }
+            // Without float targets mse compares labels as one-hot rows over the outputs.
+            if dataset.targets == nil, outputs > 1, let labels = dataset.labels,
+               let i = labels.firstIndex(where: { $0 < 0 || Int($0) >= outputs }) {
+                throw DataError(file: labelFile, message: "label \(labels[i]) of sample \(i) is outside the model's \(outputs) outputs (0...\(outputs - 1)); mse compares labels as one-hot rows")
             }
         case .reconstruction:
             break

@@ -32,9 +32,9 @@ struct DefaultsTests {
         let optimizer = config.optimizer
         #expect(optimizer.name == .adam)
         #expect(optimizer.lr == 0.001)
-        #expect(optimizer.beta1 == 0.9 && optimizer.beta2 == 0.999 && optimizer.epsilon == 1e-7)
+        #expect(optimizer.algorithm == .adam(.init(beta1: 0.9, beta2: 0.999, epsilon: 1e-7)))
         #expect(optimizer.weightDecay == 0 && optimizer.clipNorm == nil)
-        #expect(config.schedule.name == .constant && config.schedule.warmupSteps == 0)
+        #expect(config.schedule.decay == .constant && config.schedule.warmupSteps == 0)
     }
 
     @Test func train() {

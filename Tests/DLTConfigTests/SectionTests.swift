@@ -43,9 +43,9 @@ struct SectionTests {
 
         """, file: "o.yaml")
         #expect(config.optimizer.name == .sgd && config.optimizer.lr == 0.1)
-        #expect(config.optimizer.momentum == 0.9 && config.optimizer.nesterov && config.optimizer.clipNorm == 5)
-        #expect(config.schedule.name == .multistep && config.schedule.milestones == [30, 60])
-        #expect(config.schedule.gamma == 0.2 && config.schedule.warmupSteps == 100)
+        #expect(config.optimizer.algorithm == .sgd(momentum: 0.9, nesterov: true) && config.optimizer.clipNorm == 5)
+        #expect(config.schedule.decay == .multistep(milestones: [30, 60], gamma: 0.2))
+        #expect(config.schedule.name == .multistep && config.schedule.warmupSteps == 100)
     }
 
     @Test func shortFormsAndPerOptimizerDefaults() throws {
@@ -57,12 +57,13 @@ struct SectionTests {
 
         """, file: "s.yaml")
         #expect(config.optimizer.name == .adamw && config.optimizer.weightDecay == 0.01 && config.optimizer.lr == 0.001)
-        #expect(config.schedule.name == .exponential && config.schedule.gamma == 0.95)
+        #expect(config.schedule.decay == .exponential(gamma: 0.95))
         #expect(config.loss.name == .mse)
         #expect(config.metrics == ["accuracy", "f1"])
         let sgd = try ModelConfig.parse(text: configWithLayers(layers) + "optimizer: {name: sgd}\nschedule: {name: step, step_size: 10}\n", file: "s.yaml")
         #expect(sgd.optimizer.lr == 0.01)
-        #expect(sgd.schedule.stepSize == 10 && sgd.schedule.gamma == 0.1)
+        #expect(sgd.optimizer.algorithm == .sgd(momentum: 0, nesterov: false))
+        #expect(sgd.schedule.decay == .step(stepSize: 10, gamma: 0.1))
     }
 
     @Test func trainCallbacksAndFreeze() throws {

@@ -35,13 +35,13 @@ private func randomTensor(_ shape: Shape, seed: UInt64, scale: Float = 2) -> Ten
         }
     }
 
-    @Test func crossEntropyOverSpatialPositionsMatchesFiniteDifferences() throws {
-        // (N, C, L) = (3, 4, 5) with labels (3, 5): softmax over axis 1, mean over 15 positions.
-        let logits = randomTensor([3, 4, 5], seed: 2)
-        var random = SeededRandom(seed: 3)
-        let labels = (0..<15).map { _ in Int32(random.below(4)) }
-        try labels.withUnsafeBufferPointer {
-            try checkLossGradient(SoftmaxCrossEntropy(), predictions: logits, target: .classes($0))
+    @Test func crossEntropyTakesOneLabelPerSampleOnly() {
+        // The data path has one label per sample, so (N, C, L) logits are refused.
+        let labels = [Int32](repeating: 0, count: 15)
+        #expect(throws: EngineError("cross_entropy: predictions must be (N, classes), got (3, 4, 5)")) {
+            try labels.withUnsafeBufferPointer {
+                try SoftmaxCrossEntropy().compute(predictions: Tensor(shape: [3, 4, 5]), target: .classes($0), gradient: nil)
+            }
         }
     }
 
@@ -157,10 +157,5 @@ private func randomTensor(_ shape: Shape, seed: UInt64, scale: Float = 2) -> Ten
                 try BinaryCrossEntropy().compute(predictions: Tensor(shape: [2, 1]), target: .values($0), gradient: nil)
             }
         }
-    }
-
-    @Test func lossesAreFoundByTheirConfigNames() throws {
-        #expect(try lossNames.map { try makeLoss(named: $0).name } == lossNames)
-        #expect(throws: EngineError.self) { try makeLoss(named: "hinge") }
     }
 }

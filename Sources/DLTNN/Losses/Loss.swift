@@ -1,7 +1,7 @@
 import DLTCore
 
-/// What a batch is scored against: integer class labels (one per sample, or one per position for
-/// dense outputs) or float values laid out like the predictions.
+/// What a batch is scored against: integer class labels (one per sample) or float values laid out
+/// like the predictions.
 public enum LossTarget {
     case classes(UnsafeBufferPointer<Int32>)
     case values(UnsafeBufferPointer<Float>)
@@ -19,20 +19,6 @@ public protocol Loss: AnyObject {
     /// dLoss/dPredictions, already divided by the number of terms in the mean.
     /// Throws an `EngineError` when the target does not fit the predictions.
     func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float
-}
-
-/// The loss names a config may use, in the order the docs list them.
-public let lossNames = ["cross_entropy", "binary_cross_entropy", "mse"]
-
-/// The loss for a config name; throws naming the accepted ones.
-public func makeLoss(named name: String) throws -> any Loss {
-    switch name {
-    case "cross_entropy": return SoftmaxCrossEntropy()
-    case "binary_cross_entropy": return BinaryCrossEntropy()
-    case "mse": return MeanSquaredError()
-    default:
-        throw EngineError("unknown loss '\(name)': use one of \(lossNames.joined(separator: ", "))")
-    }
 }
 
 extension Loss {

@@ -2,7 +2,7 @@ import Foundation
 
 /// Training progress on stderr: on a terminal, one live line redrawn a few times a second
 /// (epoch, step, loss, accuracy, images/s, ETA); in a pipe or CI, one plain line per epoch.
-public final class Progress {
+public final class ProgressLine {
     private let live: Bool
     private var lastDraw = 0.0
 

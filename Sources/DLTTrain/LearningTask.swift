@@ -1,10 +1,11 @@
+import DLTConfig
 import DLTCore
 import DLTData
 import DLTNN
 
 /// What the model's output means, decided by the loss: it fixes how targets are fed to the loss
 /// and which metrics make sense.
-public enum Task: Equatable {
+public enum LearningTask: Equatable {
     /// cross_entropy over `classes` outputs; integer labels.
     case multiClass(classes: Int)
     /// binary_cross_entropy with one output; labels 0 or 1 (or float targets in [0, 1]).
@@ -28,26 +29,26 @@ public enum Task: Equatable {
         case .multiClass(let classes): return classes
         case .binary: return 2
         case .regression(let outputs): return outputs == 1 ? 2 : outputs
-        default: return 0
+        case .reconstruction: return 0
         }
     }
 
-    /// Chooses the task for a loss name and the model's per-sample output and input shapes.
+    /// Chooses the task for a loss and the model's per-sample output and input shapes.
     /// mse reconstructs the input when the output has the input's shape (autoencoders), and
     /// otherwise regresses on float targets (or on the labels taken as numbers, as XOR does).
-    static func make(loss: String, output: Shape, input: Shape) throws -> Task {
+    static func make(loss: LossSpec.Name, output: Shape, input: Shape) throws -> LearningTask {
         switch loss {
-        case "cross_entropy":
+        case .crossEntropy:
             guard output.rank == 1, output[0] >= 2 else {
                 throw EngineError("cross_entropy needs a vector of at least 2 class scores per sample; the model outputs \(output) (use binary_cross_entropy for one output)")
             }
             return .multiClass(classes: output[0])
-        case "binary_cross_entropy":
+        case .binaryCrossEntropy:
             guard output.count == 1 else {
                 throw EngineError("binary_cross_entropy needs 1 output per sample (a sigmoid unit); the model outputs \(output)")
             }
             return .binary
-        default:
+        case .mse:
             return output == input && output.count > 1 ? .reconstruction : .regression(outputs: output.count)
         }
     }
