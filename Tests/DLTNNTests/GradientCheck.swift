@@ -42,6 +42,9 @@ struct GradientCheck {
     var maxChecksPerTensor = 48
     /// False for layers whose inputs get no gradient (embedding ids).
     var checkInputGradients = true
+    /// Called after `build` and the parameter fill, before any pass: e.g. to hand a
+    /// `SequenceMaskConsumer` its (N, L) mask, as the graph does when it plans.
+    var prepare: (Layer) -> Void = { _ in }
 
     struct Report: CustomStringConvertible {
         var checked = 0
@@ -57,6 +60,7 @@ struct GradientCheck {
         var random = SeededRandom(seed: seed)
         let outputShape = try layer.build(inputShapes: inputShapes)
         fillParameters(layer, &random)
+        prepare(layer)
         let xs = inputShapes.map { makeInput($0.batched(batch), &random) }
         let output = Tensor(shape: outputShape.batched(batch))
         let weights = Tensor(shape: output.shape)
