@@ -7,7 +7,7 @@ enum MultiheadAttentionType: LayerType {
     static let schema = LayerSchema(type: "multihead_attention", keys: [
         LayerKey("heads", .positiveInt, meaning: "attention heads; must divide the model dimension D of `[L, D]`"),
         LayerKey("causal", .bool, .value(.bool(false)), meaning: "a query sees no later key"),
-        LayerKey("dropout", .number(allowed: "in [0, 1)", check: { $0 >= 0 && $0 < 1 }), .value(.double(0)),
+        LayerKey("dropout", .number(allowed: "in [0, 1)", check: { $0 >= 0 && $0 < 1 }), .value(.double(0)), shown: "0",
                  meaning: "on the attention weights, while training"),
     ], summary: "self-attention `[L, D]` → `[L, D]`; padded keys (`mask_zero`) are ignored")
 
