@@ -105,4 +105,22 @@ struct MultiheadAttentionTests {
         // Query 0 sees only key 0, which is padded: zero weights, so y = out_proj.bias = 0.
         #expect(y[0..<6].allSatisfy { $0 == 0 })
     }
+
+    /// Attention-weight dropout: drawn from the step seed in training, absent in evaluation.
+    @Test func dropoutDependsOnTheStepAndOnlyTrains() throws {
+        func run(training: Bool, seed: UInt64, threads: Int, dropout: Float = 0.5) throws -> [Float] {
+            let layer = MultiheadAttention(name: "mha_drop", heads: 2, dropout: dropout)
+            var random = SeededRandom(seed: 4)
+            let x = (0..<(3 * 5 * 6)).map { _ in random.uniform(-1, 1) }
+            return try forwardOnce(layer, inputShapes: [[5, 6]], batch: 3, values: [x], training: training,
+                                   stepSeed: seed, threads: threads) {
+                var generator = SeededRandom(seed: 3)
+                for p in layer.parameterInits { p.initializer.fill(p.parameter.value, fanIn: p.fanIn, fanOut: p.fanOut, random: &generator) }
+            }.array
+        }
+        let reference = try run(training: true, seed: 1, threads: 1)
+        #expect(allClose(try run(training: true, seed: 1, threads: 2), reference, tolerance: 1e-6))   // same keep masks
+        #expect(!allClose(try run(training: true, seed: 2, threads: 1), reference, tolerance: 1e-3))
+        #expect(try run(training: false, seed: 1, threads: 1) == run(training: false, seed: 1, threads: 1, dropout: 0))
+    }
 }
