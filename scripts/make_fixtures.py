@@ -144,6 +144,68 @@ def optimizer_steps(name, make, config, steps=3):
     write(name, dict(config, steps=steps), tensors)
 
 
+def layernorm():
+    """nn.LayerNorm over the last axis of (N, L, F), with weight and bias away from ones and zeros."""
+    torch.manual_seed(SEED)
+    layer = torch.nn.LayerNorm(6, eps=1e-5)
+    with torch.no_grad():
+        layer.weight.copy_(torch.rand(6) + 0.5)
+        layer.bias.copy_(randn(6) * 0.3)
+    x = randn(2, 5, 6) * 2 + 0.5
+    write("layernorm", {"epsilon": 1e-5},
+          {"input": tensor(x), "weight": tensor(layer.weight), "bias": tensor(layer.bias), "output": tensor(layer(x))})
+
+
+def dense_sequence():
+    """nn.Linear applied per position on (N, L, F)."""
+    torch.manual_seed(SEED)
+    layer = torch.nn.Linear(5, 4)
+    x = randn(2, 7, 5)
+    write("dense_sequence", {"units": 4}, {"input": tensor(x), "weight": tensor(layer.weight),
+                                           "bias": tensor(layer.bias), "output": tensor(layer(x))})
+
+
+def multihead_attention(name, length, heads, causal, padded):
+    """nn.MultiheadAttention(6, heads, batch_first=True) self-attention in eval mode.
+
+    `padded[n]` trailing keys of sample n are padding (key_padding_mask True there; stored as
+    "mask" with dlt's convention, 1 real / 0 padding). Every query keeps at least one key, so
+    PyTorch gives no NaN rows. Weights are stored under their state-dict names.
+    """
+    torch.manual_seed(SEED)
+    dim = 6
+    layer = torch.nn.MultiheadAttention(dim, heads, batch_first=True)
+    with torch.no_grad():  # non-zero biases exercise every term (PyTorch starts them at zero)
+        layer.in_proj_bias.copy_(randn(3 * dim) * 0.2)
+        layer.out_proj.bias.copy_(randn(dim) * 0.2)
+    layer.eval()
+    x = randn(len(padded), length, dim)
+    key_padding = torch.zeros(len(padded), length, dtype=torch.bool)
+    for n, count in enumerate(padded):
+        if count:
+            key_padding[n, length - count:] = True
+    attn_mask = torch.triu(torch.ones(length, length, dtype=torch.bool), diagonal=1) if causal else None
+    with torch.no_grad():
+        y, _ = layer(x, x, x, key_padding_mask=key_padding if any(padded) else None,
+                     attn_mask=attn_mask, need_weights=False)
+    state = layer.state_dict()
+    write(name, {"heads": heads, "causal": causal, "padded": list(padded)},
+          dict({key: tensor(state[key]) for key in ("in_proj_weight", "in_proj_bias", "out_proj.weight", "out_proj.bias")},
+               input=tensor(x), mask=tensor((~key_padding).float()), output=tensor(y)))
+
+
+def sequence_layers():
+    """The Transformer layers' fixtures only (scripts/make_fixtures.py's other cases untouched):
+    .venv-bench/bin/python -c 'import sys; sys.path.insert(0, "scripts"); import make_fixtures as m; m.sequence_layers()'
+    """
+    os.makedirs(OUT, exist_ok=True)
+    layernorm()
+    dense_sequence()
+    multihead_attention("multihead_attention_padding", 5, 2, causal=False, padded=(2, 0, 1))
+    multihead_attention("multihead_attention_causal", 7, 2, causal=True, padded=(0, 0))
+    multihead_attention("multihead_attention_causal_padding", 5, 3, causal=True, padded=(0, 3))
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     dense()
@@ -155,6 +217,7 @@ def main():
     pool("avgpool2d_2x2", "avg", (2, 3, 6, 7), (2, 2), (2, 2), (0, 0))
     batchnorm2d()
     losses()
+    sequence_layers()
     adam = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7, "weight_decay": 0.01}
     optimizer_steps("optim_adam", lambda p: torch.optim.Adam(
         p, lr=adam["lr"], betas=(adam["beta1"], adam["beta2"]), eps=adam["epsilon"],

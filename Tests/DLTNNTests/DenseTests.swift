@@ -38,4 +38,30 @@ struct DenseTests {
         #expect(error?.message.contains("'head'") == true)
         #expect(error?.message.contains("(3, 4, 4)") == true)
     }
+
+    /// (L, F) -> (L, units): the same gemm path over N·L rows, weight [units, F] unchanged.
+    @Test(arguments: [Activation.identity, .relu, .gelu, .softmax])
+    func gradientsOnASequence(activation: Activation) throws {
+        var check = GradientCheck()
+        check.batch = 3
+        let dense = Dense(name: "dense_seq", units: 4, activation: activation)
+        try check.expectCorrect(dense, inputShapes: [[5, 6]])
+        #expect(dense.weight.shape == [4, 6])
+        #expect(dense.flopsPerSample == 2 * 5 * 6 * 4)
+    }
+
+    @Test func sequenceOutputIsPerPosition() throws {
+        let dense = Dense(name: "d", units: 2)
+        let x: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]   // (N 2, L 2, F 3)
+        let y = try forwardOnce(dense, inputShapes: [[2, 3]], batch: 2, values: [x]) {
+            for i in 0..<6 { dense.weight.value[i] = Float(i) * 0.1 }   // rows (0, .1, .2), (.3, .4, .5)
+            dense.bias!.value[0] = 1; dense.bias!.value[1] = -1
+        }
+        #expect(y.shape == [2, 2, 2])
+        for p in 0..<4 {
+            let row = Array(x[(3 * p)..<(3 * p + 3)])
+            let expected: [Float] = [1 + row[1] * 0.1 + row[2] * 0.2, -1 + row[0] * 0.3 + row[1] * 0.4 + row[2] * 0.5]
+            #expect(allClose([y[2 * p], y[2 * p + 1]], expected))
+        }
+    }
 }

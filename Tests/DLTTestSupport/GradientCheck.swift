@@ -36,6 +36,9 @@ public struct GradientCheck {
     public var maxChecksPerTensor = 48
     /// False for layers whose inputs get no gradient (embedding ids).
     public var checkInputGradients = true
+    /// Called after `build` and the parameter fill, before any pass: e.g. to hand a
+    /// `SequenceMaskConsumer` its (N, L) mask, as the graph does when it plans.
+    public var prepare: (Layer) -> Void = { _ in }
 
     public typealias Report = GradientReport
 
@@ -51,6 +54,7 @@ public struct GradientCheck {
         var random = SeededRandom(seed: seed)
         let outputShape = try layer.build(inputShapes: inputShapes)
         fillParameters(layer, &random)
+        prepare(layer)
         let xs = inputShapes.map { makeInput($0.batched(batch), &random) }
         let output = Tensor(shape: outputShape.batched(batch))
         let weights = Tensor(shape: output.shape)

@@ -1,8 +1,12 @@
 import DLTCore
 
 /// Fully connected layer: y = act(x W^T + b), PyTorch's nn.Linear layout (weight [out, in]).
-/// x (N, in) -> y (N, out). Bias and activation are fused into the pass over the gemm output.
-public final class Dense: InitializableLayer, OutputActivationLayer {
+/// x (N, in) -> y (N, out), or on a sequence x (N, L, in) -> y (N, L, out) per position (the
+/// N·L positions are the gemm's rows, as nn.Linear on the last axis). Bias and activation are
+/// fused into the pass over the gemm output.
+///
+/// Positions are kept, so a sequence's padding mask passes through (a vector has none).
+public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMaskPassing {
     public let name: String
     public var typeName: String { "dense" }
     public let units: Int
@@ -11,6 +15,8 @@ public final class Dense: InitializableLayer, OutputActivationLayer {
     public var activation: Activation
     public let weightInit: Initializer
     public private(set) var inputFeatures = 0
+    /// L for a sequence input (L, in); nil for a vector.
+    public private(set) var sequenceLength: Int?
     public private(set) var weight: Parameter!
     public private(set) var bias: Parameter?
     /// Pre-activation values, kept only for activations whose derivative needs them (GELU).
@@ -33,18 +39,22 @@ public final class Dense: InitializableLayer, OutputActivationLayer {
     public func build(inputShapes: [Shape]) throws -> Shape {
         try expectInputs(inputShapes, count: 1)
         guard units > 0 else { throw EngineError("layer '\(name)' (dense): units must be positive, got \(units)") }
-        try expectRank(inputShapes[0], 1, what: "a vector (add a flatten layer before it)")
-        inputFeatures = inputShapes[0][0]
+        let input = inputShapes[0]
+        guard input.rank == 1 || input.rank == 2 else {
+            throw EngineError("layer '\(name)' (dense) expects a vector (features) or a sequence (length, features) per sample, got shape \(input) (add a flatten layer before it)")
+        }
+        inputFeatures = input[input.rank - 1]
+        sequenceLength = input.rank == 2 ? input[0] : nil
         weight = Parameter(name: "weight", shape: [units, inputFeatures])
         bias = useBias ? Parameter(name: "bias", shape: [units]) : nil
-        return [units]
+        return sequenceLength.map { [$0, units] } ?? [units]
     }
 
-    public var flopsPerSample: Int { 2 * inputFeatures * units }
+    public var flopsPerSample: Int { 2 * (sequenceLength ?? 1) * inputFeatures * units }
 
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0]
-        let n = x.shape[0], inF = inputFeatures, outF = units
+        let n = x.count / inputFeatures, inF = inputFeatures, outF = units   // rows: samples or N·L positions
         let w = weight.value.pointer, b = bias?.value.pointer
         let keepInput = activation.needsInput
         if keepInput { preActivation.resize(to: output.shape) }
@@ -68,7 +78,7 @@ public final class Dense: InitializableLayer, OutputActivationLayer {
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
         let x = inputs[0]
-        let n = x.shape[0], inF = inputFeatures, outF = units
+        let n = x.count / inputFeatures, inF = inputFeatures, outF = units   // rows: samples or N·L positions
         gradZ.resize(to: output.shape)
         let gz = gradZ.pointer
         gz.update(from: outputGradient.pointer, count: n * outF)
