@@ -8,7 +8,7 @@ enum Conv1DType: LayerType {
         LayerKey("kernel", .positiveInt, meaning: "window length (one number)"),
         LayerKey("stride", .positiveInt, .value(.int(1))),
         LayerKey("padding", .padding, .value(.string("valid")), shown: "`valid` (Keras)",
-                 meaning: "zero padding per side: `same` (output ⌈L / stride⌉) or one number"),
+                 meaning: "zero padding per side: `same` (output ⌈L / stride⌉) or one number, not a pair"),
         LayerKey("dilation", .positiveInt, .value(.int(1))),
         CommonKeys.activation, CommonKeys.useBias, CommonKeys.initializer,
     ], crossCheck: onePaddingNumber)
