@@ -55,3 +55,15 @@ public struct SequenceWindow: Equatable, Sendable {
     public var windowFloats: Int { kernel * channels }
     public var hasPadding: Bool { padLeft + padRight > 0 }
 }
+
+extension Layer {
+    /// Throws unless the single input is a (length, channels) sequence; for an image or a
+    /// vector the message says what to use instead (`imageLayer` for images).
+    func expectSequence(_ shape: Shape, imageLayer: String?) throws {
+        guard shape.rank != 2 else { return }
+        var hint = ""
+        if shape.rank == 3, let imageLayer { hint = "; \(imageLayer) takes images (C, H, W)" }
+        if shape.rank == 1 { hint = "; token ids need an embedding first, one feature per position a reshape to [L, 1]" }
+        throw EngineError("layer '\(name)' (\(typeName)) expects a sequence (length, channels) per sample, got shape \(shape)\(hint)")
+    }
+}

@@ -34,7 +34,9 @@ import Testing
 
     @Test(arguments: [
         ("[1, 28, 28]", "    - conv1d: {filters: 4, kernel: 3}",
-         "layer 'conv1d_0' (conv1d) expects a sequence (length, channels) per sample, got shape (1, 28, 28)"),
+         "layer 'conv1d_0' (conv1d) expects a sequence (length, channels) per sample, got shape (1, 28, 28); conv2d takes images"),
+        ("[1, 28, 28]", "    - maxpool1d", "got shape (1, 28, 28); maxpool2d takes images"),
+        ("[32]", "    - conv1d: {filters: 4, kernel: 3}", "got shape (32); token ids need an embedding first"),
         ("[1, 28, 28]", "    - global_maxpool1d", "expects a sequence (length, channels) per sample"),
         ("[6]", "    - embedding: {vocab: 10, dim: 4}\n    - conv1d: {filters: 4, kernel: 7}",
          "window 7 is longer than the sequence of length 6"),

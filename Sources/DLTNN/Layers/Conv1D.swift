@@ -61,7 +61,7 @@ public final class Conv1D: InitializableLayer, OutputActivationLayer {
         try expectInputs(inputShapes, count: 1)
         let label = "layer '\(name)' (conv1d)"
         guard filters > 0 else { throw EngineError("\(label): filters must be positive, got \(filters)") }
-        try expectRank(inputShapes[0], 2, what: "a sequence (length, channels)")
+        try expectSequence(inputShapes[0], imageLayer: "conv2d")
         let s = inputShapes[0]
         window = try SequenceWindow(layer: label, length: s[0], channels: s[1], kernel: kernel, stride: stride,
                                     dilation: dilation, padding: padding)

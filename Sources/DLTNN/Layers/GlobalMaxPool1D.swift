@@ -23,7 +23,7 @@ public final class GlobalMaxPool1D: Layer, SequenceMaskConsumer {
 
     public func build(inputShapes: [Shape]) throws -> Shape {
         try expectInputs(inputShapes, count: 1)
-        try expectRank(inputShapes[0], 2, what: "a sequence (length, channels)")
+        try expectSequence(inputShapes[0], imageLayer: nil)
         let s = inputShapes[0]
         guard s.count > 0 else { throw EngineError("layer '\(name)' (global_maxpool1d): empty input \(s)") }
         length = s[0]; channels = s[1]

@@ -21,7 +21,7 @@ public final class MaxPool1D: Layer {
 
     public func build(inputShapes: [Shape]) throws -> Shape {
         try expectInputs(inputShapes, count: 1)
-        try expectRank(inputShapes[0], 2, what: "a sequence (length, channels)")
+        try expectSequence(inputShapes[0], imageLayer: "maxpool2d")
         let s = inputShapes[0]
         window = try SequenceWindow(layer: "layer '\(name)' (maxpool1d)", length: s[0], channels: s[1],
                                     kernel: size, stride: stride)
