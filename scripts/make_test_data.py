@@ -11,6 +11,12 @@ Files written (deterministic for a given seed, standard library only):
   text_train.csv, text_test.csv      columns text,label; 2000 and 400 rows. Positive (1) and
                                      negative (0) texts draw from shared words plus words of
                                      their own, so a bag-of-embeddings model can learn them.
+  text_order_train.csv,              columns text,label; 4000 and 800 rows where word order
+  text_order_test.csv                decides the label: every text holds one sentiment word and
+                                     one "not"; "not" right before the word flips its polarity.
+                                     The words of a text say nothing about its label, so a
+                                     bag-of-words model stays near chance; a model that sees
+                                     neighbouring words (conv1d, lstm, gru, attention) does not.
 """
 import argparse
 import csv
@@ -83,6 +89,32 @@ def write_text(path, count, rng):
             writer.writerow([sentence(rng, label), label])
 
 
+def order_sentence(rng):
+    """A text and its label: polarity of the sentiment word, flipped when "not" precedes it."""
+    positive = rng.randrange(2) == 1
+    word = rng.choice(POSITIVE_WORDS if positive else NEGATIVE_WORDS)
+    negated = rng.randrange(2) == 1
+    filler = [rng.choice(SHARED_WORDS) for _ in range(rng.randint(5, 12))]
+    at = rng.randint(0, len(filler))
+    if negated:
+        words = filler[:at] + ["not", word] + filler[at:]
+    else:
+        # "not" elsewhere, never right before the word.
+        words = filler[:at] + [word] + filler[at:]
+        spots = [i for i in range(len(words) + 1) if i == 0 or words[i - 1] != "not"]
+        spots = [i for i in spots if i >= len(words) or words[i] != word]
+        words.insert(rng.choice(spots), "not")
+    return " ".join(words), int(positive != negated)
+
+
+def write_order_text(path, count, rng):
+    with open(path, "w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["text", "label"])
+        for _ in range(count):
+            writer.writerow(order_sentence(rng))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("output", help="directory to write into (created if missing)")
@@ -94,6 +126,8 @@ def main():
     write_cifar(os.path.join(args.output, "test_batch.bin"), 100, rng)
     write_text(os.path.join(args.output, "text_train.csv"), 2000, rng)
     write_text(os.path.join(args.output, "text_test.csv"), 400, rng)
+    write_order_text(os.path.join(args.output, "text_order_train.csv"), 4000, rng)
+    write_order_text(os.path.join(args.output, "text_order_test.csv"), 800, rng)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ public enum Initializer: Equatable, Sendable {
     case normal(std: Float)
     case zeros, ones
     case constant(Float)
+    /// Uniform in [-limit, limit] whatever the fans (PyTorch's recurrent layers: 1/√hidden).
+    case uniform(limit: Float)
 
     /// Names accepted in configs (`init: he_normal`), in the order the docs list them.
 
@@ -31,6 +33,8 @@ public enum Initializer: Equatable, Sendable {
         case .zeros: tensor.fill(0)
         case .ones: tensor.fill(1)
         case .constant(let value): tensor.fill(value)
+        case .uniform(let limit):
+            for i in buffer.indices { buffer[i] = random.uniform(-limit, limit) }
         }
     }
 }

@@ -95,6 +95,12 @@ public final class Graph {
         }
     }
 
+    /// Makes the node plans (fusions, views, masks) without sizing buffers: what an export
+    /// needs to see the model as it runs.
+    public func preparePlans() {
+        if plans.count != nodes.count { plans = makePlans() }
+    }
+
     private func plan(batch: Int) {
         if batch == plannedBatch { return }
         if plans.count != nodes.count { plans = makePlans() }

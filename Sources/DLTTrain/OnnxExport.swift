@@ -7,6 +7,13 @@ import Foundation
 protocol OnnxExportable: Layer {
     /// Adds the layer's nodes reading `inputs` (tensor names); returns the name of its output.
     func emitOnnx(inputs: [String], into emitter: inout OnnxNodeEmitter) throws -> String
+    /// False for layers whose ONNX form holds their weights rearranged in initialisers of its
+    /// own (recurrent gates in ONNX's order), so the ones under dlt's names would go unused.
+    var exportsParametersByName: Bool { get }
+}
+
+extension OnnxExportable {
+    var exportsParametersByName: Bool { true }
 }
 
 /// `dlt export --format onnx`: the graph as ONNX opset 13, one input `input` (batch dimension
@@ -27,15 +34,17 @@ public enum OnnxExport {
         let builder = OnnxModelBuilder(graphName: model.config.name, opset: opset)
         builder.setInput(name: "input", dims: graph.inputShape.dims)
         var outputs: [String] = []
+        let shared = OnnxExportShared()
+        graph.preparePlans()   // wires the sequence masks that the recurrent layers export as lengths
         for (index, node) in graph.nodes.enumerated() {
             let layer = node.layer
             guard let exportable = layer as? OnnxExportable else {
                 throw UsageError("layer '\(layer.name)' (\(layer.typeName)) has no ONNX equivalent; it cannot be exported")
             }
-            for p in layer.parameters {
+            for p in layer.parameters where exportable.exportsParametersByName {
                 builder.addInitializer(name: "\(layer.name).\(p.name)", shape: p.shape.dims, values: p.value.array)
             }
-            var emitter = OnnxNodeEmitter(builder: builder, prefix: layer.name)
+            var emitter = OnnxNodeEmitter(builder: builder, prefix: layer.name, shared: shared)
             let inputs = node.inputs.map { source -> String in
                 switch source {
                 case .modelInput: return "input"
@@ -54,14 +63,55 @@ public enum OnnxExport {
     }
 }
 
+/// What the layers of one export share: tensors made once for the whole graph.
+final class OnnxExportShared {
+    /// Real tokens per sample (int32, N), from the model input's token ids.
+    var sequenceLengths: String?
+}
+
 /// Adds the nodes of one layer, naming their outputs after the layer (`conv2d_0`,
 /// `conv2d_0/relu`).
 struct OnnxNodeEmitter {
     let builder: OnnxModelBuilder
     let prefix: String
+    let shared: OnnxExportShared
     private var count = 0
 
-    init(builder: OnnxModelBuilder, prefix: String) { self.builder = builder; self.prefix = prefix }
+    init(builder: OnnxModelBuilder, prefix: String, shared: OnnxExportShared) {
+        self.builder = builder; self.prefix = prefix; self.shared = shared
+    }
+
+    /// A float initialiser `<layer>/<name>` (weights rearranged for an operator); returns its name.
+    func constant(_ name: String, shape: [Int], values: [Float]) -> String {
+        let full = "\(prefix)/\(name)"
+        builder.addInitializer(name: full, shape: shape, values: values)
+        return full
+    }
+
+    /// A node with several outputs, named `<layer>/<suffix>`.
+    func node(_ op: String, _ inputs: [String], outputs suffixes: [String], _ attributes: [OnnxAttribute]) -> [String] {
+        let names = suffixes.map { "\(prefix)/\($0)" }
+        builder.addNode(opType: op, inputs: inputs, outputs: names, name: "\(prefix)/\(op.lowercased())", attributes: attributes)
+        return names
+    }
+
+    /// Each sample's length in the model input's token ids (N, int32): 1 + the position of its
+    /// last non-zero id, as `Embedding` masks; the `sequence_lens` of recurrent operators.
+    func sequenceLengths(length: Int) -> String {
+        if let made = shared.sequenceLengths { return made }
+        let p = "input/sequence_lens"
+        builder.addInitializer(name: p + "_zero", shape: [], values: [0])
+        builder.addInitializer(name: p + "_positions", shape: [length], values: (1...length).map(Float.init))
+        builder.addNode(opType: "Equal", inputs: ["input", p + "_zero"], outputs: [p + "_pad"], name: p + "_pad", attributes: [])
+        builder.addNode(opType: "Not", inputs: [p + "_pad"], outputs: [p + "_real"], name: p + "_real", attributes: [])
+        builder.addNode(opType: "Cast", inputs: [p + "_real"], outputs: [p + "_float"], name: p + "_float", attributes: [.int("to", 1)])
+        builder.addNode(opType: "Mul", inputs: [p + "_float", p + "_positions"], outputs: [p + "_ends"], name: p + "_ends", attributes: [])
+        builder.addNode(opType: "ReduceMax", inputs: [p + "_ends"], outputs: [p + "_max"], name: p + "_max",
+                        attributes: [.ints("axes", [1]), .int("keepdims", 0)])
+        builder.addNode(opType: "Cast", inputs: [p + "_max"], outputs: [p], name: p, attributes: [.int("to", 6)])   // 6 = INT32
+        shared.sequenceLengths = p
+        return p
+    }
 
     /// The initialiser name of the layer's parameter `name` (`conv2d_0.weight`).
     func parameter(_ name: String) -> String { "\(prefix).\(name)" }

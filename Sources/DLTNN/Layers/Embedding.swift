@@ -10,7 +10,7 @@ import DLTCore
 /// Default initialisation: N(0, 0.05^2), close to Keras' uniform(-0.05, 0.05) in scale, which the
 /// reference text models expect; PyTorch's N(0, 1) is available as `.normal(std: 1)`.
 /// The ids get no gradient: `backward` fills a requested input gradient with zeros.
-public final class Embedding: InitializableLayer, TokenInputLayer {
+public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskProducer {
     public let name: String
     public var typeName: String { "embedding" }
     public let vocab: Int
@@ -21,8 +21,17 @@ public final class Embedding: InitializableLayer, TokenInputLayer {
 
     public var vocabularySize: Int { vocab }
 
-    public init(name: String, vocab: Int, dim: Int, weightInit: Initializer = .normal(std: 0.05)) {
+    /// Token 0 at the end of a sequence is padding: forward marks it in `outputMask` (its vector is
+    /// still looked up, as Keras does). A 0 before the last non-zero id counts as a token, so a
+    /// mask is a length per sample, as PyTorch's packed sequences and ONNX's sequence_lens.
+    public let maskZero: Bool
+    /// (N, L): 1 at real tokens, 0 at padding; nil unless `maskZero`.
+    public let outputMask: Tensor?
+
+    public init(name: String, vocab: Int, dim: Int, maskZero: Bool = false, weightInit: Initializer = .normal(std: 0.05)) {
         self.name = name; self.vocab = vocab; self.dim = dim; self.weightInit = weightInit
+        self.maskZero = maskZero
+        outputMask = maskZero ? Tensor(shape: [0]) : nil
     }
 
     public var parameters: [Parameter] { [weight] }
@@ -60,6 +69,7 @@ public final class Embedding: InitializableLayer, TokenInputLayer {
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let ids = inputs[0].pointer, table = weight.value.pointer, y = output.pointer
         let dim = dim, vocab = vocab
+        if let mask = outputMask { markPadding(ids, samples: inputs[0].shape[0], mask: mask) }
         context.split.forEachSlice(of: inputs[0].count) { _, tokens in
             for t in tokens {
                 let dst = y + t * dim
@@ -69,6 +79,17 @@ public final class Embedding: InitializableLayer, TokenInputLayer {
                     dst.update(repeating: 0, count: dim)
                 }
             }
+        }
+    }
+
+    /// mask (N, L): 1 up to each sample's last non-zero id, 0 after it.
+    private func markPadding(_ ids: UnsafePointer<Float>, samples: Int, mask: Tensor) {
+        mask.resize(to: [samples, length])
+        for s in 0..<samples {
+            let row = ids + s * length, out = mask.pointer + s * length
+            var end = length
+            while end > 0 && row[end - 1] == 0 { end -= 1 }
+            for t in 0..<length { out[t] = t < end ? 1 : 0 }
         }
     }
 

@@ -6,10 +6,13 @@ enum EmbeddingType: LayerType {
     static let schema = LayerSchema(type: "embedding", keys: [
         LayerKey("vocab", .positiveInt, meaning: "token ids 0..vocab−1"),
         LayerKey("dim", .positiveInt, meaning: "`[L]` → `[L, dim]`"),
+        LayerKey("mask_zero", .bool, .value(.bool(false)),
+                 meaning: "token 0 is padding: global pools, lstm/gru and attention leave it out (Keras' mask_zero)"),
     ])
 
     static func make(_ spec: LayerSpec) throws -> Layer {
-        Embedding(name: spec.name, vocab: spec.required(spec.int, "vocab"), dim: spec.required(spec.int, "dim"))
+        Embedding(name: spec.name, vocab: spec.required(spec.int, "vocab"), dim: spec.required(spec.int, "dim"),
+                  maskZero: spec.required(spec.bool, "mask_zero"))
     }
 }
 

@@ -19,6 +19,8 @@ public enum LayerRegistry {
         BatchNormType.self,
         DropoutType.self,
         EmbeddingType.self,
+        LSTMType.self,
+        GRUType.self,
         ReluType.self,
         LeakyReluType.self,
         SigmoidType.self,

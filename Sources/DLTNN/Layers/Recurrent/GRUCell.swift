@@ -1,0 +1,38 @@
+import Foundation
+
+/// PyTorch's nn.GRU cell, gates (r, z, n):
+/// r = σ(x_r + r_r), z = σ(x_z + r_z), n = tanh(x_n + r ⊙ r_n), h = (1 − z) ⊙ n + z ⊙ h_prev,
+/// where r_n = W_hn·h_prev + b_hn is kept as the state (ONNX's linear_before_reset = 1).
+struct GRUCell: RecurrentCell {
+    var typeName: String { "gru" }
+    var gateCount: Int { 3 }
+
+    func forward(units u: Int, x: UnsafePointer<Float>, r: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+                 statePrev: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>,
+                 state: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        for j in 0..<u {
+            let reset = logistic(x[j] + r[j])
+            let update = logistic(x[u + j] + r[u + j])
+            let hn = r[2 * u + j]
+            let n = tanh(x[2 * u + j] + reset * hn)
+            gates[j] = reset; gates[u + j] = update; gates[2 * u + j] = n
+            state[j] = hn
+            h[j] = (1 - update) * n + update * hPrev[j]
+        }
+    }
+
+    func backward(units u: Int, dh: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>,
+                  gates: UnsafePointer<Float>, state: UnsafePointer<Float>, statePrev: UnsafePointer<Float>,
+                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>,
+                  dhPrevDirect: UnsafeMutablePointer<Float>) {
+        for j in 0..<u {
+            let reset = gates[j], update = gates[u + j], n = gates[2 * u + j], hn = state[j]
+            let dnPre = dh[j] * (1 - update) * (1 - n * n)
+            let dResetPre = dnPre * hn * reset * (1 - reset)
+            let dUpdatePre = dh[j] * (hPrev[j] - n) * update * (1 - update)
+            dzx[j] = dResetPre; dzx[u + j] = dUpdatePre; dzx[2 * u + j] = dnPre
+            dzh[j] = dResetPre; dzh[u + j] = dUpdatePre; dzh[2 * u + j] = dnPre * reset
+            dhPrevDirect[j] = dh[j] * update
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import DLTCore
+
+/// One direction of a recurrent layer: its parameters (PyTorch's names, `_reverse` for the
+/// backward direction) and the per-position buffers that backward through time reads, each
+/// (N, L, ·), sized when the batch changes. G = gates per unit, U = units, F = input features.
+final class RecurrentDirection {
+    let reverse: Bool
+    let weightIH: Parameter, weightHH: Parameter, biasIH: Parameter, biasHH: Parameter
+    /// W_ih·x + b_ih for every position (N, L, G·U): one sgemm per slice.
+    let inputPart = Tensor(shape: [0])
+    /// W_hh·h_prev + b_hh of the current step for every sample (N, G·U).
+    let recurrentPart = Tensor(shape: [0])
+    /// Activated gates, the cell's saved state, h, and the h each position started from.
+    let gates = Tensor(shape: [0]), state = Tensor(shape: [0])
+    let hidden = Tensor(shape: [0]), previousHidden = Tensor(shape: [0])
+    /// Backward: pre-activation gradients of the input and recurrent parts (N, L, G·U).
+    let inputGradient = Tensor(shape: [0]), recurrentGradient = Tensor(shape: [0])
+    /// Backward's running dL/dh, the carried state gradient and this step's dL/dh (N, U).
+    let hiddenCarry = Tensor(shape: [0]), stateCarry = Tensor(shape: [0]), stepGradient = Tensor(shape: [0])
+
+    init(reverse: Bool, gates g: Int, units u: Int, features f: Int) {
+        self.reverse = reverse
+        let suffix = reverse ? "_reverse" : ""
+        weightIH = Parameter(name: "weight_ih" + suffix, shape: [g * u, f])
+        weightHH = Parameter(name: "weight_hh" + suffix, shape: [g * u, u])
+        biasIH = Parameter(name: "bias_ih" + suffix, shape: [g * u])
+        biasHH = Parameter(name: "bias_hh" + suffix, shape: [g * u])
+    }
+
+    var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
+
+    func prepare(batch n: Int, length l: Int, gates g: Int, units u: Int) {
+        for t in [inputPart, gates, inputGradient, recurrentGradient] { t.resize(to: [n, l, g * u]) }
+        for t in [state, hidden, previousHidden] { t.resize(to: [n, l, u]) }
+        recurrentPart.resize(to: [n, g * u])
+        for t in [hiddenCarry, stateCarry, stepGradient] { t.resize(to: [n, u]) }
+    }
+
+    /// The position handled at `step` (0 first): t = step forwards, L − 1 − step backwards.
+    @inline(__always)
+    func position(_ step: Int, length l: Int) -> Int { reverse ? l - 1 - step : step }
+}
+
+/// The sizes a direction's loops work with.
+struct RecurrentShape {
+    let length: Int, features: Int, units: Int, gates: Int
+    var gateWidth: Int { gates * units }
+}
