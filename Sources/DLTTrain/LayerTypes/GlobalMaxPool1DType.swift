@@ -13,7 +13,7 @@ extension GlobalMaxPool1D: OnnxExportable {
     /// float, and an all-padding sequence is multiplied by 0.
     func emitOnnx(inputs: [String], into e: inout OnnxNodeEmitter) throws -> String {
         guard mask != nil else { return e.node("ReduceMax", inputs, [.ints("axes", [1]), .int("keepdims", 0)]) }
-        let real = e.realPositions()
+        let real = e.realPositions(length: length)
         let filled = e.node("Where", [real, inputs[0], e.floatConstant("lowest", -Float.greatestFiniteMagnitude)], [],
                             suffix: "fill_padding")
         let pooled = e.node("ReduceMax", [filled], [.ints("axes", [1]), .int("keepdims", 0)], suffix: "max")
@@ -24,18 +24,17 @@ extension GlobalMaxPool1D: OnnxExportable {
 }
 
 extension OnnxNodeEmitter {
-    /// The sequence mask of a masked pool, as ONNX computes it from the model input: the token
-    /// ids (N, L) that the masking embedding reads (it reads the model input, `TokenInputLayer`),
-    /// real where the id is not 0; returned as bool (N, L, 1) to broadcast over channels.
-    mutating func realPositions() -> String {
-        let padding = node("Equal", ["input", floatConstant("padding_id", 0)], [], suffix: "mask_padding")
-        let real = node("Not", [padding], [], suffix: "mask_real")
+    /// The sequence mask of a masked pool as ONNX computes it from the model input's token ids,
+    /// as `Embedding` marks padding (the zeros after a sample's last non-zero id): position
+    /// t < the sample's `sequenceLengths`; bool (N, L, 1), to broadcast over channels.
+    mutating func realPositions(length: Int) -> String {
+        let lengths = node("Cast", [sequenceLengths(length: length)], [.int("to", 1)], suffix: "mask_lengths")
+        let column = node("Unsqueeze", [lengths, constant("mask_length_axes", int64: [1])], [], suffix: "mask_lengths_column")
+        let positions = constant("mask_positions", shape: [length], values: (0..<length).map(Float.init))
+        let real = node("Less", [positions, column], [], suffix: "mask_real")
         return node("Unsqueeze", [real, constant("mask_axes", int64: [2])], [], suffix: "mask")
     }
 
-    /// A float scalar initialiser `<layer>.<name>`; returns its name.
-    func floatConstant(_ name: String, _ value: Float) -> String {
-        builder.addInitializer(name: parameter(name), shape: [], values: [value])
-        return parameter(name)
-    }
+    /// A float scalar initialiser; returns its name.
+    func floatConstant(_ name: String, _ value: Float) -> String { constant(name, shape: [], values: [value]) }
 }

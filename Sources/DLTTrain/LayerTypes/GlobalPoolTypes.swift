@@ -25,7 +25,7 @@ extension GlobalAvgPool1D: OnnxExportable {
     /// count (at least 1, so that an all-padding sequence gives 0).
     func emitOnnx(inputs: [String], into e: inout OnnxNodeEmitter) throws -> String {
         guard mask != nil else { return e.node("ReduceMean", inputs, [.ints("axes", [1]), .int("keepdims", 0)]) }
-        let real = e.node("Cast", [e.realPositions()], [.int("to", 1)], suffix: "mask_float")
+        let real = e.node("Cast", [e.realPositions(length: length)], [.int("to", 1)], suffix: "mask_float")
         let axes = e.constant("reduce_axes", int64: [1])
         let masked = e.node("Mul", [inputs[0], real], [], suffix: "masked")
         let sum = e.node("ReduceSum", [masked, axes], [.int("keepdims", 0)], suffix: "sum")
