@@ -204,6 +204,30 @@ def sequence_layers():
     multihead_attention("multihead_attention_padding", 5, 2, causal=False, padded=(2, 0, 1))
     multihead_attention("multihead_attention_causal", 7, 2, causal=True, padded=(0, 0))
     multihead_attention("multihead_attention_causal_padding", 5, 3, causal=True, padded=(0, 3))
+def conv1d(name, input_shape, filters, kernel, stride, padding, dilation):
+    """nn.Conv1d on a (N, L, C) sequence, dlt's channels-last layout: PyTorch reads the input
+    transposed to (N, C, L) and its (N, F, L') output is stored transposed back to (N, L', F).
+    The weight stays in PyTorch's [F, C, k]."""
+    torch.manual_seed(SEED)
+    layer = torch.nn.Conv1d(input_shape[2], filters, kernel, stride=stride, padding=padding, dilation=dilation)
+    x = randn(*input_shape)
+    y = layer(x.transpose(1, 2)).transpose(1, 2)
+    write(name, {"filters": filters, "kernel": kernel, "stride": stride, "padding": padding,
+                 "dilation": dilation, "layout": "NLC"},
+          {"input": tensor(x), "weight": tensor(layer.weight), "bias": tensor(layer.bias), "output": tensor(y)})
+
+
+def sequence_pools():
+    """nn.MaxPool1d and the max over dim 1 on (N, L, C) sequences (stored channels-last)."""
+    torch.manual_seed(SEED)
+    x = randn(2, 9, 3)
+    y = torch.nn.MaxPool1d(3, stride=2)(x.transpose(1, 2)).transpose(1, 2)
+    write("maxpool1d_3_stride2", {"size": 3, "stride": 2, "layout": "NLC"}, {"input": tensor(x), "output": tensor(y)})
+    x = randn(3, 7, 4)
+    y = torch.nn.MaxPool1d(2)(x.transpose(1, 2)).transpose(1, 2)
+    write("maxpool1d_2", {"size": 2, "stride": 2, "layout": "NLC"}, {"input": tensor(x), "output": tensor(y)})
+    x = randn(3, 7, 4)
+    write("global_maxpool1d", {"layout": "NLC"}, {"input": tensor(x), "output": tensor(x.amax(dim=1))})
 
 
 def main():
@@ -216,6 +240,11 @@ def main():
     pool("maxpool2d_3x3_stride2_pad1", "max", (2, 3, 7, 6), (3, 3), (2, 2), (1, 1))
     pool("avgpool2d_2x2", "avg", (2, 3, 6, 7), (2, 2), (2, 2), (0, 0))
     batchnorm2d()
+    conv1d("conv1d_valid", (2, 8, 3), 4, 3, 1, 0, 1)
+    conv1d("conv1d_stride2_pad1", (2, 9, 3), 4, 3, 2, 1, 1)
+    conv1d("conv1d_dilation2", (2, 10, 2), 3, 3, 1, 2, 2)
+    conv1d("conv1d_dilation2_stride2", (3, 11, 2), 2, 2, 2, 1, 2)
+    sequence_pools()
     losses()
     sequence_layers()
     adam = {"lr": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7, "weight_decay": 0.01}
