@@ -9,11 +9,16 @@ public struct LayerContext: @unchecked Sendable {
     /// Seed for this step's randomness (dropout masks): a pure function of the run seed and the
     /// step, so that a resumed run draws the same masks as an uninterrupted one.
     public let stepSeed: UInt64
+    /// No backward follows this forward (predict, evaluation, bench inference): the graph may
+    /// run its inference plan, with no gradient buffers and evaluation-only fusions.
+    public let inferenceOnly: Bool
 
-    public init(split: ThreadSplit, training: Bool, stepSeed: UInt64 = 0) {
+    public init(split: ThreadSplit, training: Bool, stepSeed: UInt64 = 0, inferenceOnly: Bool = false) {
+        precondition(!(training && inferenceOnly), "an inference-only pass runs in evaluation mode")
         self.split = split
         self.training = training
         self.stepSeed = stepSeed
+        self.inferenceOnly = inferenceOnly
     }
 }
 

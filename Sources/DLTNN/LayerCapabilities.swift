@@ -57,3 +57,37 @@ public protocol SequenceMaskConsumer: Layer {
     /// The tensor's values change every step; the layer reads them in forward and backward.
     func useMask(_ mask: Tensor?)
 }
+
+// Inference plans (`LayerContext.inferenceOnly`): no backward follows, so a graph may run
+// layers in forms that only hold in evaluation mode.
+
+/// A layer that is the identity in evaluation mode (dropout): an inference plan does not run it.
+public protocol IdentityAtInference: Layer {}
+
+/// A layer that is a per-channel affine map y = scale · x + shift in evaluation mode (batchnorm
+/// with its running statistics), over (C, ...) per sample.
+public protocol ChannelAffineAtInference: Layer {
+    var affineChannels: Int { get }
+    /// Writes the current scale and shift, `affineChannels` each.
+    func inferenceAffine(scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>)
+}
+
+/// A layer that is only an activation (relu, sigmoid, …), which a folded producer can apply.
+public protocol StandaloneActivationLayer: Layer {
+    var activation: Activation { get }
+}
+
+/// A layer that can make a copy of itself for inference with a per-output-channel affine map
+/// and an activation folded in: conv + batchnorm (+ relu) as one convolution.
+public protocol AffineFoldingLayer: Layer {
+    /// Output channels (axis 0 of the per-sample output).
+    var foldingChannels: Int { get }
+    /// The folded copy, or nil when this layer cannot fold (its own activation is not linear).
+    func foldedCopy(activation: Activation) -> AffineFoldedLayer?
+}
+
+/// The folded copy of an `AffineFoldingLayer`: its weights are refolded from the source's
+/// current ones before each use, so that training between uses is seen.
+public protocol AffineFoldedLayer: Layer {
+    func refold(scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)
+}

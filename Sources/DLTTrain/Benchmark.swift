@@ -41,7 +41,7 @@ public struct Benchmark {
         let named = graph.namedParameters.filter { $0.parameter.isTrainable }.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
         let optimizer = setup.config.optimizer.makeOptimizer(parameters: named)
         let training = LayerContext(split: setup.split, training: true, stepSeed: 1)
-        let inference = LayerContext(split: setup.split, training: false)
+        let inference = LayerContext(split: setup.split, training: false, inferenceOnly: true)
 
         func trainStep() throws {
             graph.zeroGradients()

@@ -30,9 +30,20 @@ public final class Graph {
     /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
     public var timer: LayerTimer?
 
-    /// One per node, made when the graph first runs; `plannedBatch` is the size they are sized for.
+    /// One per node, made when the graph first runs, for training and evaluation passes that
+    /// backward may follow, and for inference-only passes (`LayerContext.inferenceOnly`).
+    private var trainingPlans = PlanSet(inference: false)
+    private var inferencePlans = PlanSet(inference: true)
+    /// The plans of the last forward: what `outputTensor` and `firstNonFiniteLayer` read.
     private var plans: [NodePlan] = []
-    private var plannedBatch = -1
+
+    /// The node plans of one kind and the batch size their buffers are sized for.
+    private struct PlanSet {
+        let inference: Bool
+        var nodes: [NodePlan] = []
+        var batch = -1
+        init(inference: Bool) { self.inference = inference }
+    }
 
     public init(inputShape: Shape) { self.inputShape = inputShape }
 
@@ -50,8 +61,7 @@ public final class Graph {
             throw EngineError("layer '\(layer.name)' (\(layer.typeName)) would output an empty shape \(shape) from input \(shapes.map(\.description).joined(separator: ", "))")
         }
         nodes.append(Node(layer: layer, inputs: inputs, outputShape: shape))
-        plans = []
-        plannedBatch = -1
+        discardPlans()
         return nodes.count - 1
     }
 
@@ -73,7 +83,7 @@ public final class Graph {
 
     /// The layers run inside the layer before them (none until the graph first runs).
     public var absorbedLayers: [String] {
-        zip(nodes, plans).compactMap { node, plan in plan.fusion == .absorbedByPrevious ? node.layer.name : nil }
+        zip(nodes, plans).compactMap { node, plan in plan.fusion == .runByEarlier ? node.layer.name : nil }
     }
 
     /// Removes a final softmax (or sigmoid) so a fused, stable loss can take logits.
@@ -81,8 +91,13 @@ public final class Graph {
         guard let last = nodes.last?.layer as? OutputActivationLayer, last.activation == activation else { return }
         last.activation = .identity
         outputActivation = activation
+        discardPlans()
+    }
+
+    private func discardPlans() {
+        trainingPlans = PlanSet(inference: false)
+        inferencePlans = PlanSet(inference: true)
         plans = []
-        plannedBatch = -1
     }
 
     /// Draws every parameter's first values from `random`, in layer order.
@@ -98,43 +113,59 @@ public final class Graph {
     /// Makes the node plans (fusions, views, masks) without sizing buffers: what an export
     /// needs to see the model as it runs.
     public func preparePlans() {
-        if plans.count != nodes.count { plans = makePlans() }
+        if trainingPlans.nodes.count != nodes.count { trainingPlans.nodes = makePlans(inference: false) }
     }
 
-    private func plan(batch: Int) {
-        if batch == plannedBatch { return }
-        if plans.count != nodes.count { plans = makePlans() }
-        resizeBuffers(plans, batch: batch)
-        plannedBatch = batch
+    /// Makes `plans` the set for this pass, sized for `batch`.
+    private func plan(batch: Int, inference: Bool) {
+        if inference { plan(&inferencePlans, batch: batch) } else { plan(&trainingPlans, batch: batch) }
     }
 
-    /// The tensor node i's layer writes: its own output, or its follower's when it runs it.
+    private func plan(_ set: inout PlanSet, batch: Int) {
+        if set.nodes.count != nodes.count { set.nodes = makePlans(inference: set.inference) }
+        if set.batch != batch {
+            resizeBuffers(set.nodes, batch: batch, inference: set.inference)
+            set.batch = batch
+        }
+        plans = set.nodes
+    }
+
+    /// The tensor node i's layer writes: its own output, or its last follower's when it runs them.
     @inline(__always)
     private func producedOutput(_ i: Int) -> Tensor {
-        plans[i].fusion == .absorbsNext ? plans[i + 1].activation : plans[i].activation
+        if case .runsFollowers(let k) = plans[i].fusion { return plans[i + k].activation }
+        return plans[i].activation
     }
 
     /// The gradient node i's layer reads, following `producedOutput`.
     @inline(__always)
     private func producedGradient(_ i: Int) -> Tensor {
-        plans[i].fusion == .absorbsNext ? plans[i + 1].gradient : plans[i].gradient
+        if case .runsFollowers(let k) = plans[i].fusion { return plans[i + k].gradient }
+        return plans[i].gradient
     }
 
     /// Runs the model on `input` (N, inputShape); returns the last node's output (logits when an
     /// output activation was moved into the loss). The returned tensor is reused by the next call.
     public func forward(_ input: Tensor, context: LayerContext) -> Tensor {
         let batch = input.shape[0]
-        plan(batch: batch)
+        plan(batch: batch, inference: context.inferenceOnly)
         for (i, node) in nodes.enumerated() {
             let plan = plans[i]
             if plan.view != .none {
                 if node.inputs[0] == .modelInput { plan.activation.share(input, shape: node.outputShape.batched(batch)) }
                 continue
             }
-            if plan.fusion == .absorbedByPrevious { continue }
+            if plan.fusion == .runByEarlier { continue }
             placeInput(input, node: i)
             let start = timer == nil ? 0 : LayerTimer.now()
-            node.layer.forward(inputs: plan.forwardInputs, output: producedOutput(i), context: context)
+            var layer = node.layer
+            if let folded = plan.folded {
+                // Refolded every pass: the source's weights may have been trained since.
+                folded.affine.inferenceAffine(scale: folded.scale.pointer, shift: folded.shift.pointer)
+                folded.layer.refold(scale: folded.scale.pointer, shift: folded.shift.pointer)
+                layer = folded.layer
+            }
+            layer.forward(inputs: plan.forwardInputs, output: producedOutput(i), context: context)
             if let timer { timer.forwardSeconds[i] += LayerTimer.now() - start }
         }
         return plans[nodes.count - 1].activation
@@ -157,12 +188,14 @@ public final class Graph {
 
     /// Back-propagates `outputGradient` through every node; parameter gradients accumulate.
     public func backward(input: Tensor, context: LayerContext) {
+        precondition(!context.inferenceOnly && plans.first === trainingPlans.nodes.first,
+                     "backward follows a forward that was not inference-only")
         for plan in plans { plan.gradientWritten = false }
         plans[nodes.count - 1].gradientWritten = true
         for i in stride(from: nodes.count - 1, through: 0, by: -1) {
             let plan = plans[i], node = nodes[i]
             guard plan.gradientWritten else { continue }   // nothing downstream needs this node
-            if plan.view == .sharesActivationAndGradient || plan.fusion == .absorbedByPrevious {
+            if plan.view == .sharesActivationAndGradient || plan.fusion == .runByEarlier {
                 // The gradient is already in the input node's buffer, or the node before this one
                 // reads this node's gradient itself.
                 if case .node(let j) = node.inputs[0], plans[j].needsGradient { plans[j].gradientWritten = true }

@@ -15,13 +15,15 @@ final class NodePlan {
         case sharesActivationAndGradient
     }
 
-    /// Whether a node runs another's work (`AbsorbingLayer`).
-    enum Fusion {
+    /// Whether a node runs other nodes' work (`AbsorbingLayer`; in inference plans also
+    /// `AffineFoldingLayer`).
+    enum Fusion: Equatable {
         case none
-        /// Runs the next node inside itself: writes its output, reads its gradient, stores nothing of its own.
-        case absorbsNext
-        /// Run by the node before it; never called.
-        case absorbedByPrevious
+        /// Runs the next k nodes inside itself: writes the last one's output (and in training
+        /// reads its gradient), storing nothing of its own.
+        case runsFollowers(Int)
+        /// Run by a node before it; never called.
+        case runByEarlier
     }
 
     let activation = Tensor(shape: [0])
@@ -43,34 +45,43 @@ final class NodePlan {
     var gradientWritten = false
     /// The (N, L) padding mask of this node's output sequence, if any (`SequenceMaskProducer`).
     var outputMask: Tensor?
+    /// Inference plans: the folded layer run instead of this node's own, the affine map it
+    /// folds (refolded before each run) and that map's per-channel scale and shift.
+    var folded: (layer: AffineFoldedLayer, affine: ChannelAffineAtInference, scale: Tensor, shift: Tensor)?
 }
 
 extension Graph {
     /// The plans for the current nodes: readers, gradient needs, views, fusions and buffers.
-    func makePlans() -> [NodePlan] {
+    /// An inference plan (no backward follows) keeps no gradients, skips layers that are the
+    /// identity in evaluation mode and folds conv + batchnorm (+ activation).
+    func makePlans(inference: Bool) -> [NodePlan] {
         let plans = nodes.map { _ in NodePlan() }
         for node in nodes { for case .node(let j) in node.inputs { plans[j].readers += 1 } }
         for (i, node) in nodes.enumerated() {
             let plan = plans[i]
             let ownParameters = node.layer.parameters.contains { $0.isTrainable }
-            plan.needsGradient = ownParameters || node.inputs.contains { source in
+            plan.needsGradient = !inference && (ownParameters || node.inputs.contains { source in
                 if case .node(let j) = source { return plans[j].needsGradient }
                 return false
-            }
+            })
             plan.edgeGradients = node.inputs.map { source in
-                if case .node(let j) = source, plans[j].readers > 1 { return Tensor(shape: [0]) }
+                if !inference, case .node(let j) = source, plans[j].readers > 1 { return Tensor(shape: [0]) }
                 return nil
             }
-            plan.view = viewKind(of: node, plans: plans)
+            plan.view = viewKind(of: node, plans: plans, inference: inference)
         }
-        if fusesLayers { fuseFollowers(plans) }
+        if fusesLayers {
+            fuseFollowers(plans)
+            if inference { foldAffineFollowers(plans) }
+        }
         wireSequenceMasks(plans)
         wireLayerArguments(plans)
         return plans
     }
 
-    private func viewKind(of node: Node, plans: [NodePlan]) -> NodePlan.View {
-        guard node.layer.isReshape, node.inputs.count == 1 else { return .none }
+    private func viewKind(of node: Node, plans: [NodePlan], inference: Bool) -> NodePlan.View {
+        let identity = node.layer.isReshape || (inference && node.layer is IdentityAtInference)
+        guard identity, node.inputs.count == 1 else { return .none }
         // The model input needs no gradient; a reshape of it shares only the activation.
         if case .node(let j) = node.inputs[0], plans[j].readers == 1 { return .sharesActivationAndGradient }
         return .sharesActivation
@@ -82,9 +93,35 @@ extension Graph {
             guard plans[i].fusion == .none, let producer = nodes[i].layer as? AbsorbingLayer,
                   let operation = (nodes[i + 1].layer as? FusibleLayer)?.fusibleOperation,
                   producer.absorb(operation) else { continue }
-            plans[i].fusion = .absorbsNext
-            plans[i + 1].fusion = .absorbedByPrevious
+            plans[i].fusion = .runsFollowers(1)
+            plans[i + 1].fusion = .runByEarlier
         }
+    }
+
+    /// Inference: a folding layer whose only reader is an affine layer (batchnorm) runs both,
+    /// and the activation after it when that is the affine layer's only reader.
+    private func foldAffineFollowers(_ plans: [NodePlan]) {
+        for i in nodes.indices.dropLast() where plans[i].fusion == .none && isOnlyReader(i + 1, of: i, plans) {
+            guard let producer = nodes[i].layer as? AffineFoldingLayer,
+                  let affine = nodes[i + 1].layer as? ChannelAffineAtInference,
+                  affine.affineChannels == producer.foldingChannels, plans[i + 1].fusion == .none else { continue }
+            var followers = 1, activation = Activation.identity
+            if i + 2 < nodes.count, isOnlyReader(i + 2, of: i + 1, plans), plans[i + 2].view == .none,
+               let standalone = nodes[i + 2].layer as? StandaloneActivationLayer {
+                followers = 2
+                activation = standalone.activation
+            }
+            guard let folded = producer.foldedCopy(activation: activation) else { continue }
+            let channels = affine.affineChannels
+            plans[i].folded = (folded, affine, Tensor(shape: [channels]), Tensor(shape: [channels]))
+            plans[i].fusion = .runsFollowers(followers)
+            for k in 1...followers { plans[i + k].fusion = .runByEarlier }
+        }
+    }
+
+    /// Whether node `reader` reads node `producer` alone and is its only reader.
+    private func isOnlyReader(_ reader: Int, of producer: Int, _ plans: [NodePlan]) -> Bool {
+        plans[producer].readers == 1 && nodes[reader].inputs == [.node(producer)]
     }
 
     /// Each node's output mask: its own (a producer), its first input's (a layer that keeps
@@ -117,12 +154,13 @@ extension Graph {
     }
 
     /// Sizes every buffer for `batch` samples and points views at their inputs' memory.
-    func resizeBuffers(_ plans: [NodePlan], batch: Int) {
+    func resizeBuffers(_ plans: [NodePlan], batch: Int, inference: Bool) {
         for (i, node) in nodes.enumerated() {
-            // A node that runs its follower never stores its own output or gradient.
-            let shape = plans[i].fusion == .absorbsNext ? Shape([0]) : node.outputShape.batched(batch)
+            // A node that runs its followers never stores its own output or gradient.
+            var shape = node.outputShape.batched(batch)
+            if case .runsFollowers = plans[i].fusion { shape = Shape([0]) }
             plans[i].activation.resize(to: shape)
-            plans[i].gradient.resize(to: shape)
+            plans[i].gradient.resize(to: inference ? Shape([0]) : shape)
         }
         // In node order, so a reshape of a reshape sees its input already shared. A reshape of the
         // model input shares it in `forward`, since the input tensor can change from call to call.

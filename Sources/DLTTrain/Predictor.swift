@@ -15,7 +15,7 @@ public struct Predictor {
         let normalization = TrainingData.normalization(of: model.config)
         let batcher = try Batcher(dataset: dataset, order: Array(0..<dataset.count), batchSize: batchSize,
                                   normalization: normalization)
-        let context = LayerContext(split: model.setup.split, training: false)
+        let context = LayerContext(split: model.setup.split, training: false, inferenceOnly: true)
         let input = Tensor(shape: [0])
         var values: [Float] = []
         values.reserveCapacity(dataset.count * width)

@@ -29,7 +29,8 @@ public final class StepRunner {
     public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool) throws -> Outcome {
         load(inputs: batch.inputs, shape: batch.shape)
         let target = try lossTarget(labels: batch.labels, targets: batch.targets)
-        let context = LayerContext(split: split, training: training, stepSeed: stepSeed)
+        // An evaluation pass that no backward follows may run the graph's inference plan.
+        let context = LayerContext(split: split, training: training, stepSeed: stepSeed, inferenceOnly: !training && !backward)
         let value = try step(target: target, context: context, backward: backward)
         return Outcome(loss: value, correct: countCorrect(labels: batch.labels))
     }

@@ -3,7 +3,7 @@ import DLTCore
 /// An activation as a layer of its own (relu, leaky_relu, sigmoid, tanh, gelu, softmax):
 /// x (N, ...) -> y (N, ...), same shape. Softmax runs over per-sample axis 0, PyTorch's dim=1:
 /// channels of (N, C, H, W), features of (N, F), and the L axis of (N, L, D).
-public final class ActivationLayer: OutputActivationLayer {
+public final class ActivationLayer: OutputActivationLayer, StandaloneActivationLayer {
     public let name: String
     public var activation: Activation
     /// The type it was made as; stays when a fused loss takes the activation over.

@@ -10,7 +10,7 @@ import Foundation
 /// (count / (count - 1); the biased one when count is 1). Evaluation uses the running statistics.
 /// Parameters: "weight" (gamma, ones), "bias" (beta, zeros), saved state "running_mean" (zeros)
 /// and "running_var" (ones). Values are set in `build`, not drawn at random.
-public final class BatchNorm: Layer {
+public final class BatchNorm: ChannelAffineAtInference {
     public let name: String
     public var typeName: String { "batchnorm" }
     public let momentum: Float
@@ -51,6 +51,18 @@ public final class BatchNorm: Layer {
     }
 
     public var flopsPerSample: Int { 4 * channels * inner }
+
+    public var affineChannels: Int { channels }
+
+    /// scale = gamma / sqrt(running_var + eps), shift = beta - running_mean · scale, computed as
+    /// evaluation-mode forward does.
+    public func inferenceAffine(scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>) {
+        let g = weight.value.pointer, b = bias.value.pointer, mu = runningMean.value.pointer, v = runningVar.value.pointer
+        for c in 0..<channels {
+            scale[c] = g[c] * (1 / (v[c] + epsilon).squareRoot())
+            shift[c] = b[c] - mu[c] * scale[c]
+        }
+    }
 
     /// Channels per worker: each channel's statistics are summed by one worker in a fixed order,
     /// so the result does not depend on the thread count.

@@ -97,7 +97,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     /// Takes in the plain 2x2 max pool after a ReLU or linear conv.
     public func absorb(_ operation: FusibleOperation) -> Bool {
         guard operation == .maxPool2x2, activation == .relu || activation == .identity else { return false }
-        poolWinners = Tensor(shape: [0])
+        if poolWinners == nil { poolWinners = Tensor(shape: [0]) }
         return true
     }
 

@@ -6,7 +6,7 @@ import DLTCore
 /// The mask comes from `SeededRandom(seed: context.stepSeed, stream: FNV-1a(name))`, drawn in
 /// element order: it depends only on the run seed, the step and the layer's name, never on the
 /// thread count or on how many steps ran before a resume.
-public final class Dropout: Layer {
+public final class Dropout: Layer, IdentityAtInference {
     public let name: String
     public var typeName: String { "dropout" }
     public let rate: Float

@@ -1,0 +1,72 @@
+import DLTCore
+import DLTNN
+import DLTTrain
+import Testing
+
+/// The inference plan (no backward follows) folds conv + batchnorm (+ relu) into one
+/// convolution and skips dropout; its outputs must be the training plan's evaluation outputs
+/// up to rounding, also after the weights change.
+@Suite struct InferencePlanTests {
+    private func makeGraph() throws -> Graph {
+        let graph = Graph(inputShape: [2, 9, 8])
+        let stem = try graph.append(Conv2D(name: "stem", filters: 4, kernel: (3, 3), padding: .same, activation: .relu), inputs: [.modelInput])
+        let c1 = try graph.append(Conv2D(name: "c1", filters: 4, kernel: (3, 3), padding: .same), inputs: [.node(stem)])
+        let b1 = try graph.append(BatchNorm(name: "b1"), inputs: [.node(c1)])
+        let r1 = try graph.append(ActivationLayer(name: "r1", activation: .relu), inputs: [.node(b1)])
+        let c2 = try graph.append(Conv2D(name: "c2", filters: 4, kernel: (3, 3), padding: .same, useBias: false), inputs: [.node(r1)])
+        let b2 = try graph.append(BatchNorm(name: "b2"), inputs: [.node(c2)])
+        let sum = try graph.append(Add(name: "sum"), inputs: [.node(b2), .node(stem)])
+        let drop = try graph.append(Dropout(name: "drop", rate: 0.5), inputs: [.node(sum)])
+        let pool = try graph.append(GlobalAvgPool2D(name: "pool"), inputs: [.node(drop)])
+        try graph.append(Dense(name: "head", units: 3), inputs: [.node(pool)])
+        var random = SeededRandom(seed: 11)
+        graph.initializeParameters(random: &random)
+        randomize(graph, &random)
+        return graph
+    }
+
+    /// Biases and batchnorm statistics away from their initial values, so that folding them matters.
+    private func randomize(_ graph: Graph, _ random: inout SeededRandom) {
+        for (name, p) in graph.namedParameters where p.shape.rank == 1 {
+            let positive = name.hasSuffix("running_var") || name.hasSuffix(".weight")
+            for i in 0..<p.value.count { p.value[i] = positive ? random.uniform(0.5, 1.5) : random.uniform(-0.5, 0.5) }
+        }
+    }
+
+    private func outputs(_ graph: Graph, threads: Int) -> (evaluation: [Float], inference: [Float]) {
+        var random = SeededRandom(seed: 4)
+        let input = Tensor(shape: [5, 2, 9, 8], values: (0..<720).map { _ in random.uniform(-1, 1) })
+        let split = ThreadSplit(threads: threads)
+        let evaluation = graph.forward(input, context: LayerContext(split: split, training: false)).array
+        let inference = graph.forward(input, context: LayerContext(split: split, training: false, inferenceOnly: true)).array
+        return (evaluation, inference)
+    }
+
+    @Test(arguments: [1, 2])
+    func foldedPlanGivesTheEvaluationOutputs(threads: Int) throws {
+        let graph = try makeGraph()
+        let (evaluation, inference) = outputs(graph, threads: threads)
+        // Folded into c1 and c2; dropout becomes a view of its input.
+        #expect(graph.absorbedLayers == ["b1", "r1", "b2"])
+        for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
+
+        // After the weights change (as training does), the folded convolution follows them.
+        var random = SeededRandom(seed: 12)
+        randomize(graph, &random)
+        let (evaluationAfter, inferenceAfter) = outputs(graph, threads: threads)
+        #expect(evaluationAfter != evaluation)
+        for (a, b) in zip(evaluationAfter, inferenceAfter) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
+    }
+
+    @Test func backwardStillRunsAfterAnInferencePass() throws {
+        let graph = try makeGraph()
+        _ = outputs(graph, threads: 1)
+        let input = Tensor(shape: [2, 2, 9, 8], repeating: 0.1)
+        let context = LayerContext(split: ThreadSplit(threads: 1), training: true)
+        graph.zeroGradients()
+        _ = graph.forward(input, context: context)
+        graph.outputGradient.fill(1)
+        graph.backward(input: input, context: context)
+        #expect(graph.namedParameters.contains { $0.name == "c1.weight" && $0.parameter.gradient.array.contains { $0 != 0 } })
+    }
+}
