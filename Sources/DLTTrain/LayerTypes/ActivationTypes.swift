@@ -4,10 +4,19 @@ import DLTNN
 // The activation layers: `relu`, `leaky_relu`, `sigmoid`, `tanh`, `gelu`, `softmax`, each a
 // type of its own over one engine class (`ActivationLayer`) with the activation as its setting.
 
+/// An activation layer without keys: its schema and its activation.
+protocol PlainActivationType: LayerType {
+    static var activation: Activation { get }
+}
+
+extension PlainActivationType {
+    static func make(_ spec: LayerSpec) throws -> Layer { ActivationLayer(name: spec.name, activation: activation) }
+}
+
 /// `relu`.
-enum ReluType: LayerType {
+enum ReluType: PlainActivationType {
     static let schema = LayerSchema(type: "relu", summary: "max(x, 0)")
-    static func make(_ spec: LayerSpec) throws -> Layer { ActivationLayer(name: spec.name, activation: .relu) }
+    static let activation = Activation.relu
 }
 
 /// `leaky_relu`.
@@ -22,27 +31,27 @@ enum LeakyReluType: LayerType {
 }
 
 /// `sigmoid`.
-enum SigmoidType: LayerType {
+enum SigmoidType: PlainActivationType {
     static let schema = LayerSchema(type: "sigmoid", summary: "1 / (1 + e^−x)")
-    static func make(_ spec: LayerSpec) throws -> Layer { ActivationLayer(name: spec.name, activation: .sigmoid) }
+    static let activation = Activation.sigmoid
 }
 
 /// `tanh`.
-enum TanhType: LayerType {
+enum TanhType: PlainActivationType {
     static let schema = LayerSchema(type: "tanh", summary: "elementwise tanh")
-    static func make(_ spec: LayerSpec) throws -> Layer { ActivationLayer(name: spec.name, activation: .tanh) }
+    static let activation = Activation.tanh
 }
 
 /// `gelu`.
-enum GeluType: LayerType {
+enum GeluType: PlainActivationType {
     static let schema = LayerSchema(type: "gelu", summary: "x · Φ(x), the exact (erf) form")
-    static func make(_ spec: LayerSpec) throws -> Layer { ActivationLayer(name: spec.name, activation: .gelu) }
+    static let activation = Activation.gelu
 }
 
 /// `softmax`.
-enum SoftmaxType: LayerType {
+enum SoftmaxType: PlainActivationType {
     static let schema = LayerSchema(type: "softmax", summary: "over per-sample axis 0: features, or channels of an image")
-    static func make(_ spec: LayerSpec) throws -> Layer { ActivationLayer(name: spec.name, activation: .softmax) }
+    static let activation = Activation.softmax
 }
 
 extension ActivationLayer: OnnxExportable {

@@ -9,26 +9,23 @@ private let recurrentKeys = [
     LayerKey("bidirectional", .bool, .value(.bool(false)), meaning: "a second direction from the end; outputs forward then backward"),
 ]
 
+/// A recurrent layer from its checked keys.
+private func makeRecurrent(_ spec: LayerSpec,
+                           _ kind: (String, Int, Bool, Bool) -> RecurrentLayer) -> RecurrentLayer {
+    kind(spec.name, spec.required(spec.int, "units"), spec.required(spec.bool, "return_sequences"),
+         spec.required(spec.bool, "bidirectional"))
+}
+
 /// `lstm`: PyTorch's nn.LSTM (one layer, batch_first); gates i, f, g, o.
 enum LSTMType: LayerType {
     static let schema = LayerSchema(type: "lstm", keys: recurrentKeys)
-
-    static func make(_ spec: LayerSpec) throws -> Layer {
-        RecurrentLayer.lstm(name: spec.name, units: spec.required(spec.int, "units"),
-                            returnSequences: spec.required(spec.bool, "return_sequences"),
-                            bidirectional: spec.required(spec.bool, "bidirectional"))
-    }
+    static func make(_ spec: LayerSpec) throws -> Layer { makeRecurrent(spec, RecurrentLayer.lstm) }
 }
 
 /// `gru`: PyTorch's nn.GRU (one layer, batch_first); gates r, z, n.
 enum GRUType: LayerType {
     static let schema = LayerSchema(type: "gru", keys: recurrentKeys)
-
-    static func make(_ spec: LayerSpec) throws -> Layer {
-        RecurrentLayer.gru(name: spec.name, units: spec.required(spec.int, "units"),
-                           returnSequences: spec.required(spec.bool, "return_sequences"),
-                           bidirectional: spec.required(spec.bool, "bidirectional"))
-    }
+    static func make(_ spec: LayerSpec) throws -> Layer { makeRecurrent(spec, RecurrentLayer.gru) }
 }
 
 /// ONNX's LSTM and GRU operators, time-major: (N, L, F) is transposed to (L, N, F), the weights
