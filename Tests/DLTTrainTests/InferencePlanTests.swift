@@ -26,7 +26,7 @@ import Testing
     }
 
     /// Biases and batchnorm statistics away from their initial values, so that folding them matters.
-    private func randomize(_ graph: Graph, _ random: inout SeededRandom) {
+    func randomize(_ graph: Graph, _ random: inout SeededRandom) {
         for (name, p) in graph.namedParameters where p.shape.rank == 1 {
             let positive = name.hasSuffix("running_var") || name.hasSuffix(".weight")
             for i in 0..<p.value.count { p.value[i] = positive ? random.uniform(0.5, 1.5) : random.uniform(-0.5, 0.5) }
@@ -68,5 +68,25 @@ import Testing
         graph.outputGradient.fill(1)
         graph.backward(input: input, context: context)
         #expect(graph.namedParameters.contains { $0.name == "c1.weight" && $0.parameter.gradient.array.contains { $0 != 0 } })
+    }
+}
+
+extension InferencePlanTests {
+    /// Dense → batchnorm → relu on vectors folds the same way.
+    @Test func denseFoldsItsBatchNorm() throws {
+        let graph = Graph(inputShape: [7])
+        let d = try graph.append(Dense(name: "d", units: 5), inputs: [.modelInput])
+        let b = try graph.append(BatchNorm(name: "b"), inputs: [.node(d)])
+        let r = try graph.append(ActivationLayer(name: "r", activation: .tanh), inputs: [.node(b)])
+        try graph.append(Dense(name: "head", units: 2), inputs: [.node(r)])
+        var random = SeededRandom(seed: 2)
+        graph.initializeParameters(random: &random)
+        randomize(graph, &random)
+        let input = Tensor(shape: [3, 7], values: (0..<21).map { _ in random.uniform(-1, 1) })
+        let split = ThreadSplit(threads: 2)
+        let evaluation = graph.forward(input, context: LayerContext(split: split, training: false)).array
+        let inference = graph.forward(input, context: LayerContext(split: split, training: false, inferenceOnly: true)).array
+        #expect(graph.absorbedLayers == ["b", "r"])
+        for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
     }
 }

@@ -113,3 +113,18 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
         }
     }
 }
+
+/// Dense → batchnorm (→ activation) on vectors as one dense layer in inference plans
+/// (`AffineFoldedCopy`). On a sequence batchnorm's channels are the positions, not the units,
+/// so nothing is folded there.
+extension Dense: AffineFoldingLayer {
+    public var foldingChannels: Int { units }
+
+    public func foldedCopy(activation folded: Activation) -> AffineFoldedLayer? {
+        guard activation == .identity, sequenceLength == nil, inputFeatures > 0 else { return nil }
+        let copy = Dense(name: name, units: units, activation: folded, useBias: true)
+        guard (try? copy.build(inputShapes: [[inputFeatures]])) != nil else { return nil }
+        return AffineFoldedCopy(copy: copy, sourceWeight: weight, sourceBias: bias, foldedWeight: copy.weight,
+                                foldedBias: copy.bias!)
+    }
+}
