@@ -72,6 +72,9 @@ public protocol ChannelAffineAtInference: Layer {
     func inferenceAffine(scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>)
 }
 
+/// A layer that is the elementwise sum of its inputs (add), which a folded producer can compute.
+public protocol ElementwiseSumLayer: Layer {}
+
 /// A layer that is only an activation (relu, sigmoid, …), which a folded producer can apply.
 public protocol StandaloneActivationLayer: Layer {
     var activation: Activation { get }
@@ -83,7 +86,9 @@ public protocol AffineFoldingLayer: Layer {
     /// Output channels (axis 0 of the per-sample output).
     var foldingChannels: Int { get }
     /// The folded copy, or nil when this layer cannot fold (its own activation is not linear).
-    func foldedCopy(activation: Activation) -> AffineFoldedLayer?
+    /// With `addsResidual` the copy's forward takes a second input, added before the activation
+    /// (conv → batchnorm → add → relu, the residual block); nil when the layer cannot.
+    func foldedCopy(activation: Activation, addsResidual: Bool) -> AffineFoldedLayer?
 }
 
 /// The folded copy of an `AffineFoldingLayer`: its weights are refolded from the source's

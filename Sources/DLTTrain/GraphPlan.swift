@@ -48,6 +48,8 @@ final class NodePlan {
     /// Inference plans: the folded layer run instead of this node's own, the affine map it
     /// folds (refolded before each run) and that map's per-channel scale and shift.
     var folded: (layer: AffineFoldedLayer, affine: ChannelAffineAtInference, scale: Tensor, shift: Tensor)?
+    /// The node whose output a folded residual add sums in: passed as the layer's second input.
+    var residual: Int?
 }
 
 extension Graph {
@@ -99,24 +101,45 @@ extension Graph {
     }
 
     /// Inference: a folding layer whose only reader is an affine layer (batchnorm) runs both,
-    /// and the activation after it when that is the affine layer's only reader.
+    /// then a residual add of the affine output and an earlier node's, then an activation, each
+    /// when it is the previous one's only reader.
     private func foldAffineFollowers(_ plans: [NodePlan]) {
         for i in nodes.indices.dropLast() where plans[i].fusion == .none && isOnlyReader(i + 1, of: i, plans) {
             guard let producer = nodes[i].layer as? AffineFoldingLayer,
                   let affine = nodes[i + 1].layer as? ChannelAffineAtInference,
                   affine.affineChannels == producer.foldingChannels, plans[i + 1].fusion == .none else { continue }
-            var followers = 1, activation = Activation.identity
-            if i + 2 < nodes.count, isOnlyReader(i + 2, of: i + 1, plans), plans[i + 2].view == .none,
-               let standalone = nodes[i + 2].layer as? StandaloneActivationLayer {
-                followers = 2
-                activation = standalone.activation
+            var last = i + 1
+            let residual = residualAdd(after: last, plans)
+            if residual != nil { last += 1 }
+            var activation = Activation.identity
+            if let standalone = followingActivation(after: last, plans) {
+                activation = standalone
+                last += 1
             }
-            guard let folded = producer.foldedCopy(activation: activation) else { continue }
+            guard let folded = producer.foldedCopy(activation: activation, addsResidual: residual != nil) else { continue }
             let channels = affine.affineChannels
             plans[i].folded = (folded, affine, Tensor(shape: [channels]), Tensor(shape: [channels]))
-            plans[i].fusion = .runsFollowers(followers)
-            for k in 1...followers { plans[i + k].fusion = .runByEarlier }
+            plans[i].residual = residual
+            plans[i].fusion = .runsFollowers(last - i)
+            for k in (i + 1)...last { plans[k].fusion = .runByEarlier }
         }
+    }
+
+    /// The other input node of an add of two that reads `node` (its only reader) next, if any.
+    private func residualAdd(after node: Int, _ plans: [NodePlan]) -> Int? {
+        let next = node + 1
+        guard next < nodes.count, plans[node].readers == 1, nodes[next].layer is ElementwiseSumLayer,
+              nodes[next].inputs.count == 2, nodes[next].inputs.contains(.node(node)) else { return nil }
+        // The model input cannot be a second layer input: its slot is refilled per call.
+        for case .node(let other) in nodes[next].inputs where other != node { return other }
+        return nil
+    }
+
+    /// The activation of a standalone activation layer that reads `node` alone next, if any.
+    private func followingActivation(after node: Int, _ plans: [NodePlan]) -> Activation? {
+        guard node + 1 < nodes.count, isOnlyReader(node + 1, of: node, plans), plans[node + 1].view == .none,
+              let standalone = nodes[node + 1].layer as? StandaloneActivationLayer else { return nil }
+        return standalone.activation
     }
 
     /// Whether node `reader` reads node `producer` alone and is its only reader.
@@ -145,7 +168,7 @@ extension Graph {
             plans[i].forwardInputs = node.inputs.map { source in
                 if case .node(let j) = source { return plans[j].activation }
                 return placeholder
-            }
+            } + (plans[i].residual.map { [plans[$0].activation] } ?? [])
             plans[i].gradientTargets = node.inputs.enumerated().map { k, source in
                 guard case .node(let j) = source, plans[j].needsGradient else { return nil }
                 return plans[i].edgeGradients[k] ?? plans[j].gradient

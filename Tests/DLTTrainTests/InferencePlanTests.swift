@@ -3,8 +3,8 @@ import DLTNN
 import DLTTrain
 import Testing
 
-/// The inference plan (no backward follows) folds conv + batchnorm (+ relu) into one
-/// convolution and skips dropout; its outputs must be the training plan's evaluation outputs
+/// The inference plan (no backward follows) folds conv + batchnorm (+ residual add) (+ relu)
+/// into one convolution and skips dropout; its outputs must be the training plan's evaluation outputs
 /// up to rounding, also after the weights change.
 @Suite struct InferencePlanTests {
     private func makeGraph() throws -> Graph {
@@ -16,7 +16,8 @@ import Testing
         let c2 = try graph.append(Conv2D(name: "c2", filters: 4, kernel: (3, 3), padding: .same, useBias: false), inputs: [.node(r1)])
         let b2 = try graph.append(BatchNorm(name: "b2"), inputs: [.node(c2)])
         let sum = try graph.append(Add(name: "sum"), inputs: [.node(b2), .node(stem)])
-        let drop = try graph.append(Dropout(name: "drop", rate: 0.5), inputs: [.node(sum)])
+        let out = try graph.append(ActivationLayer(name: "out", activation: .relu), inputs: [.node(sum)])
+        let drop = try graph.append(Dropout(name: "drop", rate: 0.5), inputs: [.node(out)])
         let pool = try graph.append(GlobalAvgPool2D(name: "pool"), inputs: [.node(drop)])
         try graph.append(Dense(name: "head", units: 3), inputs: [.node(pool)])
         var random = SeededRandom(seed: 11)
@@ -46,8 +47,8 @@ import Testing
     func foldedPlanGivesTheEvaluationOutputs(threads: Int) throws {
         let graph = try makeGraph()
         let (evaluation, inference) = outputs(graph, threads: threads)
-        // Folded into c1 and c2; dropout becomes a view of its input.
-        #expect(graph.absorbedLayers == ["b1", "r1", "b2"])
+        // Folded into c1, and into c2 with the residual add and its relu; dropout becomes a view.
+        #expect(graph.absorbedLayers == ["b1", "r1", "b2", "sum", "out"])
         for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
 
         // After the weights change (as training does), the folded convolution follows them.

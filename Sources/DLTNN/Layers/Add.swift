@@ -2,7 +2,7 @@ import DLTCore
 
 /// Element-wise sum of two or more inputs of the same shape (Keras' Add, a residual join).
 /// x_k (N, ...) -> y (N, ...); every input's gradient is dL/dy.
-public final class Add: Layer {
+public final class Add: ElementwiseSumLayer {
     public let name: String
     public var typeName: String { "add" }
     public var parameters: [Parameter] { [] }

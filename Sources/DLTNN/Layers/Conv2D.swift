@@ -33,6 +33,9 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     /// With an absorbed 2x2 max pool: where each window's maximum was (0...3), (N, F, OH/2, OW/2).
     /// `output` and `outputGradient` are then the pool's.
     private var poolWinners: Tensor?
+    /// Inference copies that fold a residual add: forward's inputs[1] (N, F, OH, OW) is added
+    /// before the activation.
+    var addsResidual = false
     private var workspaces: [Conv2DWorkspace] = []
     /// Pre-activation output, kept only for GELU.
     private let preActivation = Tensor(shape: [0])
@@ -138,7 +141,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
                 if let winners = poolWinners {
                     poolChunk(work.product.pointer, c, output: output, winners: winners)
                 } else {
-                    scatterChunk(work.product.pointer, c, output: output)
+                    scatterChunk(work.product.pointer, c, output: output, residual: addsResidual ? inputs[1] : nil)
                 }
             }
         }
@@ -158,9 +161,10 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
         }
     }
 
-    /// (F, count*P) -> (count, F, P) with the bias, and the activation (ReLU fused into the copy).
-    private func scatterChunk(_ result: UnsafePointer<Float>, _ c: Chunk, output: Tensor) {
-        let p = geometry.outArea, f = filters, b = bias?.value.pointer, fuseRelu = activation == .relu
+    /// (F, count*P) -> (count, F, P) with the bias, a residual (inference copies that fold an
+    /// add) and the activation (ReLU fused into the copy when there is no residual).
+    private func scatterChunk(_ result: UnsafePointer<Float>, _ c: Chunk, output: Tensor, residual: Tensor?) {
+        let p = geometry.outArea, f = filters, b = bias?.value.pointer, fuseRelu = activation == .relu && residual == nil
         for i in 0..<c.count {
             let y = output.pointer + (c.start + i) * f * p
             for k in 0..<f {
@@ -169,6 +173,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
         }
         guard !fuseRelu else { return }
         let y = output.pointer + c.start * f * p
+        if let residual { Elementwise.addShort(y, residual.pointer + c.start * f * p, count: c.count * f * p) }
         if activation.needsInput { (preActivation.pointer + c.start * f * p).update(from: y, count: c.count * f * p) }
         activation.apply(y, count: c.count * f * p, channels: f, inner: p)
     }

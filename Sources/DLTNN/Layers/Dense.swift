@@ -120,8 +120,8 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
 extension Dense: AffineFoldingLayer {
     public var foldingChannels: Int { units }
 
-    public func foldedCopy(activation folded: Activation) -> AffineFoldedLayer? {
-        guard activation == .identity, sequenceLength == nil, inputFeatures > 0 else { return nil }
+    public func foldedCopy(activation folded: Activation, addsResidual: Bool) -> AffineFoldedLayer? {
+        guard activation == .identity, !addsResidual, sequenceLength == nil, inputFeatures > 0 else { return nil }
         let copy = Dense(name: name, units: units, activation: folded, useBias: true)
         guard (try? copy.build(inputShapes: [[inputFeatures]])) != nil else { return nil }
         return AffineFoldedCopy(copy: copy, sourceWeight: weight, sourceBias: bias, foldedWeight: copy.weight,
