@@ -2,12 +2,12 @@
 """A dlt config's model as PyTorch modules, so that the benchmark compares the same model.
 
     build(config) -> TorchModel      model.input and model.layers as torch modules
-    loss_function(config, model)     the config's loss (on logits when the last activation folds into it)
+    loss_function(config)            the config's loss (on logits when the last activation folds into it)
     optimizer(config, parameters)    the config's optimizer, with dlt's defaults (docs/config.md)
 
 Run as a script it checks the translation against `dlt summary` for every config given:
 each layer's output shape and parameter count (batchnorm's running statistics included, as dlt
-counts them), and the totals; it exits 1 on the first mismatch.
+counts them), and the totals; it exits 1 when any config differs.
 
     scripts/torch_from_config.py --dlt .build/release/dlt configs/*.yaml
 
@@ -16,8 +16,9 @@ last, so conv1d and maxpool1d transpose around nn.Conv1d / nn.MaxPool1d), token 
 Token ids go in as int64 (what nn.Embedding takes); the ONNX export takes them as float32.
 Padding masks (embedding mask_zero) are not translated: the benchmark's token ids are in
 [1, vocab), so no position is padding and the masked and unmasked models compute the same.
-Initialisation follows the config only where it decides accuracy in the end-to-end rows (the
-`init` of dense and convolutions, zero biases); the other layers keep PyTorch's defaults.
+Initialisation follows dlt where it decides accuracy in the end-to-end rows (the `init` of dense
+and convolutions, zero biases) and for the embedding tables (N(0, 0.05²), positional N(0, 0.02²));
+recurrent and attention weights keep PyTorch's defaults (the benchmark times them, nothing more).
 """
 import argparse
 import math
