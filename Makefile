@@ -35,8 +35,8 @@ run: setup data release
 		--top-k 1 -o runs/mnist_cnn/predictions.csv --grid runs/mnist_cnn/grid.png
 	@echo "predictions: runs/mnist_cnn/predictions.csv   grid: runs/mnist_cnn/grid.png"
 
-## dlt against PyTorch on this machine, side by side (installs torch into .venv-bench once).
-bench: release
+## dlt against PyTorch and onnxruntime on every config (installs torch, onnxruntime into .venv-bench once).
+bench: release data
 	scripts/bench_vs_pytorch.sh
 
 fuzz:

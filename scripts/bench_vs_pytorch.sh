@@ -1,47 +1,62 @@
 #!/usr/bin/env bash
-# dlt against PyTorch on this machine, side by side, on Fashion-MNIST (called by `make bench`).
+# dlt against PyTorch and onnxruntime on this machine, side by side (called by `make bench`).
 #
-# For each (model, batch, threads) below, both frameworks train the same model for one epoch over
-# all 60,000 training images and are then scored on the 10,000 test images:
-#   dlt:     `dlt train` on a temporary copy of the config whose validation split is the test set
-#            (no validation_split, so it trains on all 60,000); training images/s and test accuracy
-#            from the run's metrics.jsonl; inference images/s from `dlt bench --json`
-#            (infer_images_per_second, batch B, the figure in the table); also the wall time of
-#            `dlt predict` on the 10,000 test images (whole process: checkpoint load, gzip decode,
-#            inference, CSV out), reported in its own table.
-#   PyTorch: scripts/pytorch_bench.py (Keras-like init, Adam lr 1e-3 eps 1e-7, torch.set_num_threads).
-# Peak RSS: dlt from `/usr/bin/time -v` (Maximum resident set size) around `dlt train`;
-# PyTorch from its own getrusage ru_maxrss.
+# 1. The translator check: scripts/torch_from_config.py builds every config's model in PyTorch
+#    and compares each layer's output shape and parameter count with `dlt summary`; any mismatch
+#    stops the run (exit 1), since the table would then compare different models.
+# 2. The engine table, for every config (xor left out: 17 parameters and 4 samples, a step is
+#    microseconds of per-call overhead, so its figures would say nothing about either engine),
+#    at batch 32 on 1 thread and batch 128 on 2 threads, on synthetic batches of the config's
+#    shapes (token ids in [1, vocab) for text models):
+#      dlt:         `dlt bench CONFIG --json` (training and inference img/s, MFU), under
+#                   /usr/bin/time -v for its peak RSS;
+#      PyTorch:     scripts/engine_bench.py pytorch: the model built from the config, its loss and
+#                   optimizer, the same timing rule as dlt bench; torch.set_num_threads(T);
+#      onnxruntime: scripts/engine_bench.py onnxruntime on `dlt export --format onnx` of a
+#                   checkpoint from `dlt train --max-steps 1 --train-limit 64` (the weights do
+#                   not change the speed); intra_op_num_threads=T, inter_op_num_threads=1.
+# 3. The end-to-end Fashion-MNIST rows for the seed models (mnist_mlp, mnist_cnn): one epoch over
+#    the 60,000 training images in both frameworks, test accuracy on the 10,000 test images
+#    (scripts/pytorch_bench.py, the model again from the config), and the whole `dlt predict`.
 #
 # Usage: scripts/bench_vs_pytorch.sh [--quick] [--limit N]
-#   --quick    two configurations instead of five (MLP b32 t1, CNN b128 t2)
-#   --limit N  train on the first N images only (checks the script in seconds; the figures then
-#              say nothing about a full epoch)
-# Environment: DLT (binary, default .build/release/dlt), DATA_DIR (default
-# /usr/share/datasets/fashion-mnist), VENV (default .venv-bench).
-# Raw results (one JSON object per run) go to runs/bench/results.jsonl; the table to stdout.
+# Environment:
+#   CONFIGS="mnist_cnn text_lstm"  a subset (config names, without configs/ and .yaml)
+#   QUICK=1 (or --quick)  10 timed steps per phase instead of about a second, and two end-to-end
+#                         rows trained on 2,048 images: checks the script in a minute or two;
+#                         the figures are a smoke run, not a benchmark
+#   LIMIT=N (or --limit N)  end-to-end rows train on the first N images only
+#   DLT (default .build/release/dlt), DATA_DIR (default /usr/share/datasets/fashion-mnist),
+#   VENV (default .venv-bench; created with torch numpy onnx onnxruntime pyyaml when it lacks one)
+# Raw results (one JSON object per measurement) go to runs/bench/results.jsonl; the tables to stdout.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 DLT=${DLT:-.build/release/dlt}
 DATA_DIR=${DATA_DIR:-/usr/share/datasets/fashion-mnist}
 VENV=${VENV:-.venv-bench}
-QUICK=0
-LIMIT=0
+QUICK=${QUICK:-0}
+LIMIT=${LIMIT:-0}
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --limit) LIMIT=${2:?--limit needs a number}; shift ;;
-        -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench_vs_pytorch.sh: unknown option $1 (--quick, --limit N)" >&2; exit 2 ;;
     esac
     shift
 done
+ALL_CONFIGS=$(ls configs/*.yaml | sed 's#configs/\(.*\)\.yaml#\1#' | grep -vx xor)
+CONFIGS=${CONFIGS:-$ALL_CONFIGS}
 
 say() { echo "bench: $*" >&2; }
 die() { echo "bench_vs_pytorch.sh: error: $*" >&2; exit 1; }
 
 [ -x "$DLT" ] || die "$DLT not found: build it with 'swift build -c release' (or run 'make bench')"
+for name in $CONFIGS; do
+    [ -f "configs/$name.yaml" ] || die "configs/$name.yaml not found (CONFIGS names configs without configs/ and .yaml)"
+done
+[ -d data/generated ] || die "data/generated missing: run 'make data' (the text and CIFAR-10 samples)"
 for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
     [ -f "$DATA_DIR/$f" ] || die "$DATA_DIR/$f missing: run 'make setup' (Debian package dataset-fashion-mnist)"
 done
@@ -53,13 +68,15 @@ if ! /usr/bin/time -v true >/dev/null 2>&1; then
     else sudo apt-get install -y -qq time >/dev/null; fi
 fi
 
-# PyTorch in a private venv, installed once from PyPI.
+# PyTorch, onnxruntime and PyYAML in a private venv, installed once from PyPI.
 PY="$VENV/bin/python"
-if ! "$PY" -c 'import torch, numpy' >/dev/null 2>&1; then
-    say "creating $VENV with torch and numpy from PyPI (once; a large download)"
+VENV_CHECK='import torch, numpy, onnx, onnxruntime, yaml'
+if ! "$PY" -c "$VENV_CHECK" >/dev/null 2>&1; then
+    say "creating $VENV with torch, numpy, onnx, onnxruntime and pyyaml from PyPI (once; a large download)"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q torch numpy
+    "$VENV/bin/pip" install -q torch numpy onnx onnxruntime pyyaml
+    "$PY" -c "$VENV_CHECK" || die "$VENV still lacks a package after pip install"
 fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/dlt-bench.XXXXXX")
@@ -69,43 +86,86 @@ RESULTS=runs/bench/results.jsonl
 : > "$RESULTS"
 LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
+STEP_ARGS=()
+if [ "$QUICK" = 1 ]; then
+    STEP_ARGS=(--steps 10)
+    [ "$LIMIT" -gt 0 ] || LIMIT=2048
+fi
+
+# --- 1. the translator check, on every config (xor too: it is cheap) ---------------------------
+say "translator check: PyTorch models from configs/ against dlt summary"
+"$PY" scripts/torch_from_config.py --dlt "$DLT" configs/*.yaml || die "the PyTorch translation differs from dlt summary (above)"
+
+# --- 2. the engine table ---------------------------------------------------------------------------
+# Runs one command with /usr/bin/time -v; prints its peak RSS in kB.
+peak_rss_kb() {  # OUT_FILE COMMAND...
+    local out=$1; shift
+    /usr/bin/time -v -o "$TMP/time.txt" "$@" > "$out" 2> "$TMP/cmd.err" || { cat "$TMP/cmd.err" >&2; return 1; }
+    sed -n 's/.*Maximum resident set size (kbytes): *//p' "$TMP/time.txt"
+}
+
+for name in $CONFIGS; do
+    config=configs/$name.yaml
+    say "$name: dlt train --max-steps 1 and dlt export --format onnx"
+    "$DLT" train "$config" --max-steps 1 --train-limit 64 --threads 1 --out "$TMP/ckpt-$name" --overwrite \
+        > /dev/null 2> "$TMP/train.err" || { cat "$TMP/train.err" >&2; die "dlt train failed for $name"; }
+    "$DLT" export "$TMP/ckpt-$name/last.safetensors" --format onnx -o "$TMP/$name.onnx" > /dev/null \
+        || die "dlt export failed for $name"
+    for setting in "32 1" "128 2"; do
+        read -r batch threads <<< "$setting"
+        args=(--batch-size "$batch" --threads "$threads" "${STEP_ARGS[@]}")
+        say "$name batch $batch threads $threads: dlt bench, PyTorch, onnxruntime"
+        dlt_rss=$(peak_rss_kb "$TMP/dlt.json" "$DLT" bench "$config" "${args[@]}" --json) || die "dlt bench failed for $name"
+        "$PY" scripts/engine_bench.py pytorch "$config" "${args[@]}" > "$TMP/torch.json" \
+            || die "engine_bench.py pytorch failed for $name"
+        "$PY" scripts/engine_bench.py onnxruntime "$config" "$TMP/$name.onnx" "${args[@]}" > "$TMP/ort.json" \
+            || die "engine_bench.py onnxruntime failed for $name"
+        "$PY" - "$name" "$batch" "$threads" "$dlt_rss" "$TMP" >> "$RESULTS" <<'EOF'
+import json, sys
+name, batch, threads, dlt_rss_kb, tmp = sys.argv[1:]
+dlt = json.load(open(f"{tmp}/dlt.json"))
+dlt.pop("layers")
+dlt["peak_rss_mb"] = int(dlt_rss_kb) / 1024.0
+print(json.dumps({"kind": "engine", "model": name, "batch_size": int(batch), "threads": int(threads), "dlt": dlt,
+                  "pytorch": json.load(open(f"{tmp}/torch.json")),
+                  "onnxruntime": json.load(open(f"{tmp}/ort.json"))}, sort_keys=True))
+EOF
+    done
+done
+
+# --- 3. the end-to-end Fashion-MNIST rows for the seed models --------------------------------
 # A copy of CONFIG that validates on the test files instead of holding out 10% of training.
 bench_config() {  # CONFIG -> path of the copy
-    local src=$1 dst="$TMP/$(basename "$1")"
+    local src=$1 dst="$TMP/e2e-$(basename "$1")"
     grep -q '^ *validation_split:' "$src" || die "$src has no validation_split line to replace"
     sed -e "s#^\( *\)validation_split:.*#\1validation: {images: $DATA_DIR/t10k-images-idx3-ubyte.gz, labels: $DATA_DIR/t10k-labels-idx1-ubyte.gz}#" \
         -e "s#/usr/share/datasets/fashion-mnist#$DATA_DIR#g" "$src" > "$dst"
     echo "$dst"
 }
 
-# model  config                  batch threads
-RUNS="mlp configs/mnist_mlp.yaml 32 1
-mlp configs/mnist_mlp.yaml 128 2
-cnn configs/mnist_cnn.yaml 32 1
-cnn configs/mnist_cnn.yaml 32 2
-cnn configs/mnist_cnn.yaml 128 2"
-[ "$QUICK" = 1 ] && RUNS="mlp configs/mnist_mlp.yaml 32 1
-cnn configs/mnist_cnn.yaml 128 2"
+# model      batch threads
+E2E_RUNS="mnist_mlp 32 1
+mnist_mlp 128 2
+mnist_cnn 32 1
+mnist_cnn 32 2
+mnist_cnn 128 2"
+[ "$QUICK" = 1 ] && E2E_RUNS="mnist_mlp 32 1
+mnist_cnn 128 2"
 
 LIMIT_ARGS=()
 [ "$LIMIT" -gt 0 ] && LIMIT_ARGS=(--train-limit "$LIMIT")
 
-while read -r model config batch threads; do
-    cfg=$(bench_config "$config")
-    out="$TMP/run-$model-$batch-$threads"
-    tag="$model batch $batch threads $threads"
+while read -r name batch threads; do
+    [[ " $(echo $CONFIGS) " == *" $name "* ]] || continue
+    cfg=$(bench_config "configs/$name.yaml")
+    out="$TMP/run-$name-$batch-$threads"
+    tag="$name batch $batch threads $threads"
 
-    say "$tag: dlt train (one epoch)"
-    /usr/bin/time -v -o "$TMP/time.txt" "$DLT" train "$cfg" --epochs 1 --batch-size "$batch" --threads "$threads" \
-        --out "$out" --overwrite "${LIMIT_ARGS[@]}" > "$TMP/train.out" 2> "$TMP/train.err" \
-        || { cat "$TMP/train.err" >&2; die "dlt train failed for $tag"; }
-    rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): *//p' "$TMP/time.txt")
+    say "$tag: dlt train (one epoch of Fashion-MNIST)"
+    rss_kb=$(peak_rss_kb "$TMP/train.out" "$DLT" train "$cfg" --epochs 1 --batch-size "$batch" --threads "$threads" \
+        --out "$out" --overwrite "${LIMIT_ARGS[@]}") || die "dlt train failed for $tag"
     [ -s "$out/metrics.jsonl" ] || die "dlt train wrote no $out/metrics.jsonl"
     tail -n 1 "$out/metrics.jsonl" > "$TMP/metrics.json"
-
-    say "$tag: dlt bench (inference)"
-    "$DLT" bench "$cfg" --batch-size "$batch" --threads "$threads" --json > "$TMP/bench.json" \
-        || die "dlt bench failed for $tag"
 
     say "$tag: dlt predict (10,000 test images, whole process)"
     t0=$(date +%s.%N)
@@ -113,72 +173,24 @@ while read -r model config batch threads; do
         -o "$TMP/predictions.csv" 2> "$TMP/predict.err" || { cat "$TMP/predict.err" >&2; die "dlt predict failed for $tag"; }
     t1=$(date +%s.%N)
 
-    say "$tag: PyTorch"
-    py_args=(--model "$model" --batch-size "$batch" --threads "$threads" --data-dir "$DATA_DIR")
-    [ "$LIMIT" -gt 0 ] && py_args+=(--train-limit "$LIMIT")
-    "$PY" scripts/pytorch_bench.py "${py_args[@]}" > "$TMP/torch.json" || die "pytorch_bench.py failed for $tag"
+    say "$tag: PyTorch (one epoch of Fashion-MNIST)"
+    "$PY" scripts/pytorch_bench.py --config "configs/$name.yaml" --batch-size "$batch" --threads "$threads" \
+        --data-dir "$DATA_DIR" "${LIMIT_ARGS[@]}" > "$TMP/torch.json" || die "pytorch_bench.py failed for $tag"
 
-    "$PY" - "$model" "$batch" "$threads" "$rss_kb" "$t0" "$t1" "$TMP" >> "$RESULTS" <<'EOF'
+    "$PY" - "$name" "$batch" "$threads" "$rss_kb" "$t0" "$t1" "$TMP" >> "$RESULTS" <<'EOF'
 import json, sys
-model, batch, threads, rss_kb, t0, t1, tmp = sys.argv[1:]
+name, batch, threads, rss_kb, t0, t1, tmp = sys.argv[1:]
 metrics = json.load(open(f"{tmp}/metrics.json"))
-bench = json.load(open(f"{tmp}/bench.json"))
-torch = json.loads(open(f"{tmp}/torch.json").read().strip().splitlines()[-1])
 predicted = sum(1 for line in open(f"{tmp}/predictions.csv") if line.strip()) - 1  # minus the header
 print(json.dumps({
-    "model": model, "batch_size": int(batch), "threads": int(threads),
+    "kind": "end_to_end", "model": name, "batch_size": int(batch), "threads": int(threads),
     "dlt": {"images_per_second": metrics["images_per_second"], "test_accuracy": metrics["val_accuracy"],
             "train_seconds": metrics.get("seconds"), "train_loss": metrics.get("train_loss"),
-            "infer_images_per_second": bench["infer_images_per_second"],
-            "bench_images_per_second": bench["images_per_second"], "mfu": bench.get("mfu"),
             "predict_seconds": float(t1) - float(t0), "predict_rows": predicted,
             "peak_rss_mb": int(rss_kb) / 1024.0},
-    "pytorch": torch,
+    "pytorch": json.load(open(f"{tmp}/torch.json")),
 }, sort_keys=True))
 EOF
-done <<< "$RUNS"
+done <<< "$E2E_RUNS"
 
-say "MFU: dlt bench configs/mnist_cnn.yaml --threads 2 --batch-size 128"
-"$DLT" bench configs/mnist_cnn.yaml --threads 2 --batch-size 128 --json > "$TMP/mfu.json" || die "dlt bench failed"
-
-"$PY" - "$RESULTS" "$TMP/mfu.json" "$LIMIT" "$LOAD_BEFORE" <<'EOF'
-import json, platform, subprocess, sys, datetime
-results = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-mfu = json.load(open(sys.argv[2]))
-limit = int(sys.argv[3])
-load_before = sys.argv[4]
-load_after = " ".join(open("/proc/loadavg").read().split()[:3])
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
-cores = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-torch_version = results[0]["pytorch"].get("torch", "?") if results else "?"
-print(f"Date: {datetime.date.today().isoformat()}; CPU: {cpu}, {cores} cores; PyTorch {torch_version}; "
-      f"load average (1/5/15 min) {load_before} before, {load_after} after")
-if limit:
-    print(f"**--limit {limit}: trained on {limit} images only; these figures are a smoke run, not a benchmark.**")
-print()
-print("| model | batch | threads | dlt img/s | PyTorch img/s | ratio | dlt infer img/s | PyTorch infer img/s | ratio "
-      "| dlt acc | PyTorch acc | dlt peak RSS MB | PyTorch peak RSS MB |")
-print("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|")
-for r in results:
-    d, p = r["dlt"], r["pytorch"]
-    print(f"| {r['model'].upper()} | {r['batch_size']} | {r['threads']} "
-          f"| {d['images_per_second']:.0f} | {p['images_per_second']:.0f} | {d['images_per_second'] / p['images_per_second']:.2f} "
-          f"| {d['infer_images_per_second']:.0f} | {p['infer_images_per_second']:.0f} "
-          f"| {d['infer_images_per_second'] / p['infer_images_per_second']:.2f} "
-          f"| {d['test_accuracy']:.4f} | {p['test_accuracy']:.4f} | {d['peak_rss_mb']:.0f} | {p['peak_rss_mb']:.0f} |")
-print()
-print("ratio = dlt / PyTorch. dlt infer = `dlt bench --json` infer_images_per_second (batch = the row's batch).")
-print()
-print("`dlt predict` on the 10,000 test images, whole process (checkpoint load, gzip decode, inference, CSV):")
-print()
-print("| model | threads | seconds | img/s |")
-print("|---|--:|--:|--:|")
-for r in results:
-    d = r["dlt"]
-    print(f"| {r['model'].upper()} (trained b{r['batch_size']}) | {r['threads']} | {d['predict_seconds']:.2f} "
-          f"| {d['predict_rows'] / d['predict_seconds']:.0f} |")
-print()
-print(f"`dlt bench configs/mnist_cnn.yaml --threads 2 --batch-size 128 --json`: "
-      f"training {mfu['images_per_second']:.0f} img/s, inference {mfu['infer_images_per_second']:.0f} img/s, "
-      f"sgemm peak {mfu['sgemm_gflops']:.1f} GFLOP/s, MFU {100 * mfu['mfu']:.1f} %")
-EOF
+"$PY" scripts/bench_table.py "$RESULTS" --quick "$QUICK" --limit "$LIMIT" --load-before "$LOAD_BEFORE"

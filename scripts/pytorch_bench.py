@@ -1,22 +1,19 @@
 #!/usr/bin/env python3
-"""PyTorch side of scripts/bench_vs_pytorch.sh: the dlt reference models, trained the Keras way.
+"""PyTorch side of scripts/bench_vs_pytorch.sh's end-to-end rows: a seed model on Fashion-MNIST.
 
 One epoch over the 60,000 Fashion-MNIST training images, then inference on the 10,000 test
 images; prints one JSON line:
-  {"framework": "pytorch", "model", "batch_size", "threads", "images_per_second",
+  {"framework": "pytorch", "config", "batch_size", "threads", "images_per_second",
    "infer_images_per_second", "test_accuracy", "train_loss", "peak_rss_mb", "torch"}
 
-Models (the same as configs/mnist_mlp.yaml and configs/mnist_cnn.yaml; input N x 1 x 28 x 28):
-  mlp: Flatten -> Dense 64 relu -> Dense 10
-  cnn: Conv 32 3x3 valid relu -> MaxPool 2 -> Conv 64 3x3 valid relu -> MaxPool 2 -> Flatten
-       -> Dense 64 relu -> Dense 10
-The last softmax is folded into CrossEntropyLoss (logits in, same gradient as softmax + NLL).
-Init as Keras: glorot (Xavier) uniform weights, zero biases. Adam lr 1e-3, eps 1e-7 (Keras').
+The model, loss and optimizer come from the config (scripts/torch_from_config.py): Keras' glorot
+uniform weights and zero biases as dlt, the last softmax folded into CrossEntropyLoss (logits
+in, the same gradient as softmax + NLL), Adam with the config's lr and dlt's eps 1e-7.
 
 Timing: training images/s = 60,000 / wall time of the epoch loop (the data is already decoded,
 scaled and in memory as one float32 tensor; the per-epoch shuffle is inside the timed loop
 because dlt shuffles inside its epoch too). Inference images/s = 10,000 / wall time of the
-test forward passes (batch B, as dlt bench) under torch.inference_mode(). Peak RSS = ru_maxrss of this process.
+test forward passes (batch B) under torch.inference_mode(). Peak RSS = ru_maxrss of this process.
 """
 import argparse
 import gzip
@@ -28,7 +25,9 @@ import time
 
 import numpy as np
 import torch
-from torch import nn
+
+from dlt_config import load_config
+import torch_from_config
 
 
 def read_idx(path):
@@ -53,28 +52,9 @@ def load_split(data_dir, prefix):
     return x, y
 
 
-def build_model(kind):
-    if kind == "mlp":
-        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Linear(64, 10))
-    elif kind == "cnn":
-        model = nn.Sequential(
-            nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-            nn.Flatten(), nn.Linear(64 * 5 * 5, 64), nn.ReLU(), nn.Linear(64, 10))
-    else:
-        raise SystemExit(f"pytorch_bench: unknown model {kind!r} (mlp or cnn)")
-    for m in model.modules():
-        if isinstance(m, (nn.Linear, nn.Conv2d)):
-            # Keras glorot_uniform: U(-a, a), a = sqrt(6 / (fan_in + fan_out)), with the
-            # receptive field folded into both fans for convolutions, as xavier_uniform_ does.
-            nn.init.xavier_uniform_(m.weight)
-            nn.init.zeros_(m.bias)
-    return model
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", choices=["mlp", "cnn"], required=True)
+    parser.add_argument("--config", required=True, help="configs/mnist_mlp.yaml or configs/mnist_cnn.yaml")
     parser.add_argument("--batch-size", type=int, required=True)
     parser.add_argument("--threads", type=int, required=True)
     parser.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
@@ -89,9 +69,10 @@ def main():
     if args.train_limit > 0:
         x_train, y_train = x_train[:args.train_limit], y_train[:args.train_limit]
 
-    model = build_model(args.model)
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3, eps=1e-7)
-    loss_fn = nn.CrossEntropyLoss()
+    config = load_config(args.config)
+    model = torch_from_config.build(config)
+    optimizer, _ = torch_from_config.optimizer(config, model.parameters())
+    loss_fn = torch_from_config.loss_function(config)
     n = x_train.shape[0]
     b = args.batch_size
 
@@ -110,7 +91,7 @@ def main():
     train_seconds = time.perf_counter() - start
 
     model.eval()
-    infer_batch = b  # the batch dlt bench infers with, so the two inference figures compare
+    infer_batch = b
     correct = 0
     start = time.perf_counter()
     with torch.inference_mode():
@@ -122,7 +103,7 @@ def main():
     # ru_maxrss is in kilobytes on Linux.
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps({
-        "framework": "pytorch", "model": args.model, "batch_size": b, "threads": args.threads,
+        "framework": "pytorch", "config": args.config, "batch_size": b, "threads": args.threads,
         "images_per_second": n / train_seconds, "train_seconds": train_seconds,
         "train_loss": loss_sum / n,
         "infer_images_per_second": x_test.shape[0] / infer_seconds, "infer_batch_size": infer_batch,

@@ -87,7 +87,9 @@ public struct Benchmark {
 
     /// Random inputs, labels within the model's classes and float targets of the output's shape:
     /// `StepRunner.lossTarget` picks what the task scores against, as it does for real data.
-    private struct SyntheticBatch {
+    /// A model that reads token ids gets ids in [1, vocab): real lookups spread over the table and
+    /// no padding (id 0), as the PyTorch and onnxruntime sides of `make bench` are fed.
+    struct SyntheticBatch {
         let inputs: UnsafeMutableBufferPointer<Float>
         let labels: UnsafeMutableBufferPointer<Int32>
         let targets: UnsafeMutableBufferPointer<Float>
@@ -95,7 +97,11 @@ public struct Benchmark {
         init(setup: ModelSetup, batchSize: Int) {
             var random = SeededRandom(seed: 7)
             inputs = .allocate(capacity: setup.graph.inputShape.count * batchSize)
-            for i in inputs.indices { inputs[i] = random.normal() }
+            if let vocab = setup.graph.tokenInputs.map(\.vocabularySize).min(), vocab > 1 {
+                for i in inputs.indices { inputs[i] = Float(1 + random.below(vocab - 1)) }
+            } else {
+                for i in inputs.indices { inputs[i] = random.normal() }
+            }
             labels = .allocate(capacity: batchSize)
             for i in labels.indices { labels[i] = Int32(random.below(max(setup.task.classCount, 1))) }
             targets = .allocate(capacity: setup.graph.outputShape.count * batchSize)
