@@ -9,9 +9,17 @@ private let recurrentKeys = [
     LayerKey("bidirectional", .bool, .value(.bool(false)), meaning: "a second direction from the end; outputs forward then backward"),
 ]
 
+/// nn.LSTM's and nn.GRU's state-dict names for a one-layer module (`weight_ih_l0`,
+/// `weight_ih_l0_reverse`): a PyTorch state dict loads with --init-from unchanged.
+private let pytorchLayerZeroNames: [String: String] = Dictionary(uniqueKeysWithValues:
+    ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].flatMap { name in
+        [(name + "_l0", name), (name + "_l0_reverse", name + "_reverse")]
+    })
+
 /// `lstm`: PyTorch's nn.LSTM (one layer, batch_first); gates i, f, g, o.
 enum LSTMType: LayerType {
     static let schema = LayerSchema(type: "lstm", keys: recurrentKeys)
+    static var importAliases: [String: String] { pytorchLayerZeroNames }
 
     static func make(_ spec: LayerSpec) throws -> Layer {
         RecurrentLayer.lstm(name: spec.name, units: spec.required(spec.int, "units"),
@@ -23,6 +31,7 @@ enum LSTMType: LayerType {
 /// `gru`: PyTorch's nn.GRU (one layer, batch_first); gates r, z, n.
 enum GRUType: LayerType {
     static let schema = LayerSchema(type: "gru", keys: recurrentKeys)
+    static var importAliases: [String: String] { pytorchLayerZeroNames }
 
     static func make(_ spec: LayerSpec) throws -> Layer {
         RecurrentLayer.gru(name: spec.name, units: spec.required(spec.int, "units"),
