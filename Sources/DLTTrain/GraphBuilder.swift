@@ -12,6 +12,7 @@ public enum GraphBuilder {
             let inputs = try sources(of: spec, position: position, nodeOfName: nodeOfName, config: config)
             do {
                 let layer = try LayerRegistry.type(of: spec).make(spec)
+                try checkMaskSource(layer, inputs: inputs, spec: spec, config: config)
                 nodeOfName[spec.name] = try graph.append(layer, inputs: inputs)
             } catch let error as EngineError {
                 throw ConfigError(file: config.file, location: spec.location, message: error.message)
@@ -20,6 +21,15 @@ public enum GraphBuilder {
             }
         }
         return graph
+    }
+
+    /// A padding mask is read from token ids, so its producer (an embedding with mask_zero) must
+    /// read the model input: the ONNX export recomputes the mask from `input`.
+    private static func checkMaskSource(_ layer: Layer, inputs: [Graph.NodeInput], spec: LayerSpec,
+                                        config: ModelConfig) throws {
+        guard let producer = layer as? SequenceMaskProducer, producer.outputMask != nil, inputs != [.modelInput] else { return }
+        throw ConfigError(file: config.file, location: spec.location(of: "mask_zero"),
+                          message: "layer '\(spec.name)': mask_zero needs the layer to read the model input (token ids), not another layer's output")
     }
 
     /// What the entry reads: its `inputs` by name, else the layer before it (the model input for the first).

@@ -94,6 +94,14 @@ cfg validation_split_one 2 "validation_split"
 cfg kernel_too_large 2 "larger|too (large|big)|kernel|window"
 cfg pool_too_large 2 "larger|too (large|big)|size|window"
 cfg dense_after_conv 2 "flatten"
+# Sequence models (issue #12): refused from the config alone; their data files do not exist.
+cfg seq_lstm_zero_units 2 "units.*positive"
+cfg seq_gru_negative_units 2 "units.*positive"
+cfg seq_heads_zero 2 "heads.*positive"
+cfg seq_heads_not_dividing 2 "divisible.*heads"
+cfg seq_lstm_on_image 2 "sequence.*\(1, 8, 8\)"
+cfg seq_multihead_attention_on_image 2 "sequence.*\(1, 8, 8\)"
+cfg seq_mask_zero_not_input 2 "mask_zero.*model input"
 # The mismatch is between config and data; the data file is the one named.
 check input_shape_mismatch 2 gen/img.idx "shape" "$W/out_input_shape_mismatch" -- train cases/input_shape_mismatch.yaml --out "$W/out_input_shape_mismatch"
 

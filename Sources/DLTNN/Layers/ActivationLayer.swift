@@ -51,3 +51,6 @@ public final class ActivationLayer: OutputActivationLayer, StandaloneActivationL
         }
     }
 }
+
+/// Same shape, positions kept: a sequence's padding mask passes through.
+extension ActivationLayer: SequenceMaskPassing {}

@@ -42,3 +42,7 @@ public final class Add: ElementwiseSumLayer {
         }
     }
 }
+
+/// Positions are kept: the first input's padding mask passes through (a residual add before a
+/// masked pool).
+extension Add: SequenceMaskPassing {}

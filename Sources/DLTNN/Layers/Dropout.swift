@@ -66,3 +66,6 @@ public final class Dropout: Layer, IdentityAtInference {
         }
     }
 }
+
+/// Elementwise, positions kept: a sequence's padding mask passes through.
+extension Dropout: SequenceMaskPassing {}

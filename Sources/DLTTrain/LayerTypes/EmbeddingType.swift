@@ -7,7 +7,7 @@ enum EmbeddingType: LayerType {
         LayerKey("vocab", .positiveInt, meaning: "token ids 0..vocab−1"),
         LayerKey("dim", .positiveInt, meaning: "`[L]` → `[L, dim]`"),
         LayerKey("mask_zero", .bool, .value(.bool(false)),
-                 meaning: "token 0 is padding: global pools, lstm/gru and attention leave it out (Keras' mask_zero)"),
+                 meaning: "trailing 0 ids are padding: global pools, lstm/gru and attention leave them out (see *Sequences*)"),
     ])
 
     static func make(_ spec: LayerSpec) throws -> Layer {

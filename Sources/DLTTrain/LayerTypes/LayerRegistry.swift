@@ -40,6 +40,11 @@ public enum LayerRegistry {
     private static let byName: [String: any LayerType.Type] =
         Dictionary(types.map { ($0.schema.type, $0) }, uniquingKeysWith: { first, _ in first })
 
+    /// The import aliases of the layer type named `typeName` (`Layer.typeName`), alias → dlt name.
+    static func importAliases(ofType typeName: String) -> [String: String] {
+        byName[typeName]?.importAliases ?? [:]
+    }
+
     /// The layer type of a checked entry (the checker only lets registered types through).
     static func type(of spec: LayerSpec) -> any LayerType.Type {
         guard let type = byName[spec.type] else { preconditionFailure("'\(spec.type)' passed the config check but is not registered") }

@@ -10,6 +10,13 @@ protocol LayerType {
     static var schema: LayerSchema { get }
     /// The engine layer for `spec`, whose keys the schema has already checked (defaults applied).
     static func make(_ spec: LayerSpec) throws -> Layer
+    /// Other names a weight file may give this type's parameters (PyTorch's `weight_ih_l0` for
+    /// `weight_ih`), to dlt's name; the by-name weight loader accepts either. Default: none.
+    static var importAliases: [String: String] { get }
+}
+
+extension LayerType {
+    static var importAliases: [String: String] { [:] }
 }
 
 /// A problem with a checked entry that only the layer type can see (padding `same` a transposed

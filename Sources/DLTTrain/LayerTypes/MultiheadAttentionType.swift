@@ -22,8 +22,9 @@ extension MultiheadAttention: OnnxExportable {
     /// MatMul/Add projections, Reshape/Transpose/Gather into heads [N, H, L, d], MatMul scores,
     /// Softmax over keys, MatMul with V, and back. Hidden keys (causal, padded) get −10³⁰ added
     /// before the Softmax and the weights are multiplied by the visibility after it, so a query
-    /// that sees no key gets zeros, as in dlt. A padding mask is recomputed from the token ids as
-    /// ids ≠ 0 (mask_zero's embedding reads the model input, `input`).
+    /// that sees no key gets zeros, as in dlt. A padding mask is recomputed from the model
+    /// input's token ids as the masked pools do (`realPositions`: the zeros after the last
+    /// non-zero id; a mask_zero embedding reads the model input).
     func emitOnnx(inputs: [String], into e: inout OnnxNodeEmitter) throws -> String {
         let l = length, d = dim, h = heads
         let qkv = e.projection(inputs[0], weight: "in_proj_weight", bias: "in_proj_bias", suffix: "in_proj")
@@ -61,9 +62,7 @@ extension MultiheadAttention: OnnxExportable {
             causalVisibility = e.floatConstant("causal_visibility", lower, shape: [l, l])
         }
         guard keyMask != nil else { return causalVisibility }
-        let padding = e.node("Equal", ["input", e.floatConstant("padding_id", [0])], [], suffix: "is_padding")
-        let real = e.node("Not", [padding], [], suffix: "is_real")
-        let keys = e.node("Cast", [real], [.int("to", 1)], suffix: "real_keys")   // 1 = FLOAT
+        let keys = e.node("Cast", [e.realPositions(length: l)], [.int("to", 1)], suffix: "real_keys")   // 1 = FLOAT
         let keyVisibility = e.node("Reshape", [keys, e.constant("key_visibility_shape", int64: [0, 1, 1, Int64(l)])], [],
                                    suffix: "key_visibility")
         guard let causalVisibility else { return keyVisibility }

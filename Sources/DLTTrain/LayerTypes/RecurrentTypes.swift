@@ -16,15 +16,24 @@ private func makeRecurrent(_ spec: LayerSpec,
          spec.required(spec.bool, "bidirectional"))
 }
 
+/// nn.LSTM's and nn.GRU's state-dict names for a one-layer module (`weight_ih_l0`,
+/// `weight_ih_l0_reverse`): a PyTorch state dict loads with --init-from unchanged.
+private let pytorchLayerZeroNames: [String: String] = Dictionary(uniqueKeysWithValues:
+    ["weight_ih", "weight_hh", "bias_ih", "bias_hh"].flatMap { name in
+        [(name + "_l0", name), (name + "_l0_reverse", name + "_reverse")]
+    })
+
 /// `lstm`: PyTorch's nn.LSTM (one layer, batch_first); gates i, f, g, o.
 enum LSTMType: LayerType {
     static let schema = LayerSchema(type: "lstm", keys: recurrentKeys)
+    static var importAliases: [String: String] { pytorchLayerZeroNames }
     static func make(_ spec: LayerSpec) throws -> Layer { makeRecurrent(spec, RecurrentLayer.lstm) }
 }
 
 /// `gru`: PyTorch's nn.GRU (one layer, batch_first); gates r, z, n.
 enum GRUType: LayerType {
     static let schema = LayerSchema(type: "gru", keys: recurrentKeys)
+    static var importAliases: [String: String] { pytorchLayerZeroNames }
     static func make(_ spec: LayerSpec) throws -> Layer { makeRecurrent(spec, RecurrentLayer.gru) }
 }
 
