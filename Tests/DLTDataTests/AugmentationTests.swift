@@ -87,19 +87,21 @@ import Testing
         return rows
     }
 
-    @Test func sameSeedSameBatchesWithOneOrTwoBatcherThreads() async throws {
+    @Test func sameSeedSameBatchesWithOneOrTwoBatcherThreads() throws {
         let data = images(), augmentation = Augmentation(transforms: everything, seed: 9, epoch: 2)
         let order = SeededRandom(seed: 1).permutationOf(data.count)
-        let one = rows(try Batcher(dataset: data, order: order, batchSize: 7, normalization: Normalization(scale: 255), augmentation: augmentation))
-        // Two batcher threads, each with half of the order and another batch size, run at once.
-        async let first = rows(try Batcher(dataset: data, order: Array(order[..<15]), batchSize: 4, normalization: Normalization(scale: 255), augmentation: augmentation))
-        async let second = rows(try Batcher(dataset: data, order: Array(order[15...]), batchSize: 5, normalization: Normalization(scale: 255), augmentation: augmentation))
-        let two = try await first.merging(try await second) { a, _ in a }
+        let scale = Normalization(scale: 255)
+        let one = rows(try Batcher(dataset: data, order: order, batchSize: 7, normalization: scale, augmentation: augmentation))
+        // Two batchers, each with half of the order and another batch size: each starts its own
+        // producer thread on creation, so both fill at once.
+        let first = try Batcher(dataset: data, order: Array(order[..<15]), batchSize: 4, normalization: scale, augmentation: augmentation)
+        let second = try Batcher(dataset: data, order: Array(order[15...]), batchSize: 5, normalization: scale, augmentation: augmentation)
+        let two = rows(first).merging(rows(second)) { a, _ in a }
         #expect(one.count == data.count)
         #expect(one == two)
-        let plain = rows(try Batcher(dataset: data, order: order, batchSize: 7, normalization: Normalization(scale: 255)))
+        let plain = rows(try Batcher(dataset: data, order: order, batchSize: 7, normalization: scale))
         #expect(plain != one, "augmentation changes the samples")
-        let nextEpoch = rows(try Batcher(dataset: data, order: order, batchSize: 7, normalization: Normalization(scale: 255),
+        let nextEpoch = rows(try Batcher(dataset: data, order: order, batchSize: 7, normalization: scale,
                                          augmentation: Augmentation(transforms: everything, seed: 9, epoch: 3)))
         #expect(nextEpoch != one, "another epoch draws again")
     }
