@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "DLTNN", dependencies: ["DLTCore"], swiftSettings: optimized),
         .target(name: "DLTOptim", dependencies: ["DLTCore", "CVectorMath"], swiftSettings: optimized),
         .target(name: "DLTConfig", dependencies: ["Yams"]),
-        .target(name: "DLTData", dependencies: ["CZlib", "CPNG"], swiftSettings: optimized),
+        .target(name: "DLTData", dependencies: ["DLTCore", "CZlib", "CPNG"], swiftSettings: optimized),
         .target(name: "DLTFormats", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         .target(name: "DLTTrain", dependencies: ["DLTCore", "DLTNN", "DLTOptim", "DLTConfig", "DLTData", "DLTFormats"],
                 swiftSettings: optimized),

@@ -37,15 +37,19 @@ public struct DataConfig {
     /// csv text: largest vocabulary (`<pad>` and `<unk>` included) and tokens per sample.
     public let vocab: Int?
     public let length: Int?
+    /// Training-batch image transforms, in order (AugmentConfig.swift); empty without `augment`.
+    public let augment: [AugmentStep]
     public let location: SourceLocation
 
-    static let keys = ["format", "train", "test", "validation", "validation_split", "normalize", "classes"]
+    static let keys = ["format", "train", "test", "validation", "validation_split", "normalize", "classes", "augment"]
         + CSVSource.sectionKeys
 }
 
 /// Reads `data:`; split keys depend on the format, so `label_colum` in a csv split is caught.
 struct DataConfigParser {
     let reader: ValueReader
+    /// `model.input`, which augmentation is checked against.
+    let input: [Int]
 
     func parse(_ node: Node) throws -> DataConfig {
         let data = try MappingReader(node, section: "data", reader: reader)
@@ -65,9 +69,12 @@ struct DataConfigParser {
             throw ConfigError(file: reader.file, location: data.location, message: "data is missing the required key 'train' (the training files)")
         }
         let (vocab, length) = try DataConfig.CSVSource.textSettings(data, format: format, splits: [train, test, validation])
+        var text: String?
+        if case .csv(let csv)? = train, csv.textColumn != nil { text = "the data is text (csv text_column), not images; remove augment" }
+        let augment = try data.value("augment").map { try AugmentParser(reader: reader, input: input, refusal: text).parse($0) } ?? []
         return DataConfig(format: format, train: train, test: test, validation: validation, validationSplit: split,
                           normalize: try data.value("normalize").map(normalize), classes: try data.value("classes").map(classes),
-                          vocab: vocab, length: length, location: data.location ?? SourceLocation(line: 1, column: 1))
+                          vocab: vocab, length: length, augment: augment, location: data.location ?? SourceLocation(line: 1, column: 1))
     }
 
     private func source(_ node: Node, split: String, format: DataConfig.Format) throws -> DataConfig.Source {

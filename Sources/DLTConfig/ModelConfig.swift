@@ -77,7 +77,7 @@ public struct ModelConfig {
         let input = try inputItems.map { try reader.int($0, "model: input sizes", atLeast: 1) }
         let layers = try LayerListParser(reader: reader, table: layerTypes).parse(try model.required("layers", "a list of layers"))
 
-        let data = try top.value("data").map { try DataConfigParser(reader: reader).parse($0) }
+        let data = try top.value("data").map { try DataConfigParser(reader: reader, input: input).parse($0) }
         let loss = try top.value("loss").map {
             LossSpec(name: try reader.choice($0, "loss", kind: "loss"), location: YAMLDocument.location(of: $0)!)
         } ?? LossSpec(name: .crossEntropy, location: rootLocation)

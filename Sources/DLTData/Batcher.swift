@@ -39,16 +39,21 @@ public final class Batcher {
     /// - Parameters:
     ///   - order: dataset indices, each in `0..<dataset.count`; repeated indices are allowed.
     ///   - batchSize: samples per batch, > 0.
-    public init(dataset: Dataset, order: [Int], batchSize: Int, normalization: Normalization = Normalization()) throws {
+    ///   - augmentation: image transforms for training batches, run on the batcher thread before normalisation.
+    public init(dataset: Dataset, order: [Int], batchSize: Int, normalization: Normalization = Normalization(),
+                augmentation: Augmentation? = nil) throws {
         guard batchSize > 0 else { throw DataError(file: "batcher", message: "batch size must be positive, got \(batchSize)") }
         if let bad = order.first(where: { !(0..<dataset.count).contains($0) }) {
             throw DataError(file: "batcher", message: "sample index \(bad) is outside 0..<\(dataset.count)")
         }
         let (multiplier, offset) = try normalization.affine(sampleShape: dataset.sampleShape)
+        let augmenter = try augmentation.flatMap { $0.transforms.isEmpty ? nil : $0 }.map {
+            try Augmenter($0, sampleShape: dataset.sampleShape, values: dataset.values)
+        }
         self.batchSize = batchSize
         self.batchCount = (order.count + batchSize - 1) / batchSize
         pipeline = BatchPipeline(dataset: dataset, order: order, batchSize: batchSize,
-                                 multiplier: multiplier, offset: offset)
+                                 multiplier: multiplier, offset: offset, augmenter: augmenter)
         let pipeline = self.pipeline
         let thread = Thread { pipeline.produce() }
         thread.name = "dlt.batcher"
@@ -72,6 +77,8 @@ final class BatchPipeline: @unchecked Sendable {
     private let batchSize: Int
     private let multiplier: [Float]
     private let offset: [Float]
+    /// Used by the producer thread only.
+    private let augmenter: Augmenter?
     private let slots: [BatchSlot]
     private let total: Int
 
@@ -82,12 +89,13 @@ final class BatchPipeline: @unchecked Sendable {
     private var released = 0     // batches the consumer gave back
     private var cancelled = false
 
-    init(dataset: Dataset, order: [Int], batchSize: Int, multiplier: [Float], offset: [Float]) {
+    init(dataset: Dataset, order: [Int], batchSize: Int, multiplier: [Float], offset: [Float], augmenter: Augmenter?) {
         self.dataset = dataset
         self.order = order
         self.batchSize = batchSize
         self.multiplier = multiplier
         self.offset = offset
+        self.augmenter = augmenter
         total = (order.count + batchSize - 1) / batchSize
         let capacity = min(batchSize, max(order.count, 1))
         slots = (0..<2).map { _ in
@@ -143,8 +151,13 @@ final class BatchPipeline: @unchecked Sendable {
         for (row, position) in (start..<end).enumerated() {
             let index = order[position]
             slot.indices[row] = index
-            SampleWriter.write(dataset.values, sample: index, sampleSize: sampleSize,
-                               multiplier: multiplier, offset: offset, into: slot.inputs + row * sampleSize)
+            if let augmenter {
+                augmenter.write(dataset.values, sample: index, multiplier: multiplier, offset: offset,
+                                into: slot.inputs + row * sampleSize)
+            } else {
+                SampleWriter.write(dataset.values, sample: index, sampleSize: sampleSize,
+                                   multiplier: multiplier, offset: offset, into: slot.inputs + row * sampleSize)
+            }
             if let labels = dataset.labels { slot.labels[row] = labels[index] }
             if let targets = dataset.targets, width > 0 {
                 targets.withUnsafeBufferPointer { source in

@@ -1,5 +1,6 @@
-/// Draws up to 25 images in a 5x5 grid, each scaled up, with a text label under each
-/// (written with `BitmapFont`). Used by `dlt predict --grid out.png`.
+/// Draws up to 25 images in a 5x5 grid (more, when asked, in a wider square grid), each scaled
+/// up, with a text label under each (written with `BitmapFont`). Used by `dlt predict --grid
+/// out.png` and `dlt augment`.
 public enum ImageGrid {
     public static let maxImages = 25
     public static let columns = 5
@@ -8,7 +9,7 @@ public enum ImageGrid {
     static let background: UInt8 = 24
     static let ink: UInt8 = 255
 
-    /// Renders the first `min(count, 25)` samples of `values`.
+    /// Renders the first `min(count, limit)` samples of `values`, 5 per row up to 25, ⌈√n⌉ beyond.
     ///
     /// - Parameters:
     ///   - sampleShape: `[C,H,W]` (C = 1 gray, 3 or more: the first three as RGB), `[H,W]`,
@@ -19,10 +20,11 @@ public enum ImageGrid {
     ///   - scale: pixel replication factor, >= 1.
     /// - Returns: interleaved RGB bytes, `height * width * 3`.
     public static func render(values: SampleValues, sampleShape: [Int], count: Int, labels: [String],
-                              scale: Int = 3) throws -> (rgb: [UInt8], width: Int, height: Int) {
+                              scale: Int = 3, limit: Int = maxImages) throws -> (rgb: [UInt8], width: Int, height: Int) {
         let (channels, height, width) = imageShape(sampleShape)
         let sampleSize = sampleShape.reduce(1, *)
-        let shown = min(count, maxImages)
+        let shown = min(count, limit)
+        let columns = max(Self.columns, Int(Double(shown).squareRoot().rounded(.up)))
         guard shown > 0, height > 0, width > 0, scale >= 1, values.count >= shown * sampleSize else {
             throw DataError(file: "grid", message: "nothing to draw (\(count) images of shape \(sampleShape))")
         }

@@ -162,13 +162,15 @@ public final class Trainer {
         return .dataDone
     }
 
-    /// The batches of the current epoch still to train: its shuffle depends only on (seed, epoch).
+    /// The batches of the current epoch still to train: its shuffle depends only on (seed, epoch),
+    /// its augmentation on (seed, epoch, sample index).
     private func epochBatcher() throws -> Batcher {
         let trainCount = data.train.count
         var shuffler = SeededRandom(seed: seed, stream: UInt64(state.epoch))
         let order = setup.config.train.shuffle ? shuffler.permutation(trainCount) : Array(0..<trainCount)
         let remaining = Array(order[min(state.batchInEpoch * batchSize, trainCount)...])
-        return try Batcher(dataset: data.train, order: remaining, batchSize: batchSize, normalization: data.normalization)
+        return try Batcher(dataset: data.train, order: remaining, batchSize: batchSize, normalization: data.normalization,
+                           augmentation: Augmentation(transforms: data.augment, seed: seed, epoch: state.epoch))
     }
 
     /// One optimizer step on `batch`; nil when a non-finite loss or gradient skipped it (on_nan: skip).

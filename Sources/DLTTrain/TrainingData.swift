@@ -14,6 +14,8 @@ public struct TrainingData {
     public var validation: Dataset?
     public var test: Dataset?
     public var normalization: Normalization
+    /// `data.augment`, for training batches only.
+    public var augment: [ImageTransform]
     public var vocabulary: [String]?
 
     /// Reads the training data (with its validation part) and, when `withTest`, the test split.
@@ -42,7 +44,7 @@ public struct TrainingData {
         if let limit = trainLimit { train = train.prefix(limit) }
         let test = withTest ? try data.test.map { try sameVocabulary.read($0) } : nil
         var result = TrainingData(train: train, validation: validation, test: test,
-                                  normalization: normalization(of: config),
+                                  normalization: normalization(of: config), augment: augment(of: config),
                                   vocabulary: fixedVocabulary ?? vocabulary)
         for (dataset, source) in [(result.train, trainSource), (validation, data.validation ?? trainSource), (test, data.test)] {
             guard let dataset, let source else { continue }
@@ -63,6 +65,22 @@ public struct TrainingData {
         case .scale(let scale): return Normalization(scale: Float(scale))
         case .meanStd(let mean, let std): return Normalization(mean: mean.map(Float.init), std: std.map(Float.init))
         case nil: return Normalization()
+        }
+    }
+
+    /// `augment:` as the batcher runs it.
+    static func augment(of config: ModelConfig) -> [ImageTransform] {
+        (config.data?.augment ?? []).map { step in
+            switch step.transform {
+            case .randomCrop(let padding): return .randomCrop(padding: padding)
+            case .flip(let horizontal, let vertical): return .flip(horizontal: horizontal, vertical: vertical)
+            case .rotate(let degrees): return .rotate(degrees: Float(degrees))
+            case .zoom(let low, let high): return .zoom(low: Float(low), high: Float(high))
+            case .translate(let fraction): return .translate(fraction: Float(fraction))
+            case .brightness(let delta): return .brightness(delta: Float(delta))
+            case .contrast(let low, let high): return .contrast(low: Float(low), high: Float(high))
+            case .cutout(let size): return .cutout(size: size)
+            }
         }
     }
 

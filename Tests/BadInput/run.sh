@@ -102,8 +102,19 @@ cfg seq_heads_not_dividing 2 "divisible.*heads"
 cfg seq_lstm_on_image 2 "sequence.*\(1, 8, 8\)"
 cfg seq_multihead_attention_on_image 2 "sequence.*\(1, 8, 8\)"
 cfg seq_mask_zero_not_input 2 "mask_zero.*model input"
+cfg augment_unknown_transform 2 "rotat.*did you mean.*rotate"
+cfg augment_unknown_key 2 "horizontl.*did you mean.*horizontal"
+cfg augment_negative_degrees 2 "degrees"
+cfg augment_negative_size 2 "size.*positive"
+cfg augment_crop_too_large 2 "padding.*smaller than the 8x8 image"
+cfg augment_cutout_too_large 2 "size.*larger than the 8x8 image"
+cfg augment_range_reversed 2 "range.*low"
+cfg augment_vector_input 2 "augment.*not \\[C, H, W\\]"
 # The mismatch is between config and data; the data file is the one named.
 check input_shape_mismatch 2 gen/img.idx "shape" "$W/out_input_shape_mismatch" -- train cases/input_shape_mismatch.yaml --out "$W/out_input_shape_mismatch"
+
+check augment_cmd_bad_config 2 cases/augment_unknown_key.yaml "horizontl" "$W/out_augment.png" -- augment cases/augment_unknown_key.yaml -o "$W/out_augment.png"
+check augment_cmd_samples_zero 2 - "samples" "$W/out_augment0.png" -- augment cases/img_valid.yaml -o "$W/out_augment0.png" --samples 0
 
 echo "--- data files"
 dat data_missing_file 2 gen/no_such_images.idx "no such|not found|does not exist|cannot open"
