@@ -158,6 +158,9 @@ check cli_max_steps_zero 2 - "max-steps" "$W/out_cli_max_steps_zero" -- train ca
 check cli_eval_data_file_count 2 - "data.*IMAGES|data.*PATH|takes" - -- eval "$REF" --data cases/data/tiny.csv cases/data/tiny.csv
 check cli_min_accuracy_range 2 - "min-accuracy" - -- eval "$REF" --min-accuracy 1.5
 check cli_export_bad_format 2 - "format" "$W/out_export.onnx" -- export "$REF" --format xyz -o "$W/out_export.onnx"
+check quantize_no_test_data 2 "$REF" "test" "$W/out_q1.onnx" -- quantize "$REF" -o "$W/out_q1.onnx"
+check quantize_calibration_zero 2 - "calibration" "$W/out_q2.onnx" -- quantize "$REF" --calibration 0 -o "$W/out_q2.onnx"
+check quantize_not_checkpoint 2 cases/data/tiny.csv "safetensors|checkpoint|header" "$W/out_q3.onnx" -- quantize cases/data/tiny.csv -o "$W/out_q3.onnx"
 check cli_plot_not_a_run 2 gen "metrics|run" "$W/out_plot.png" -- plot gen -o "$W/out_plot.png"
 
 echo "--- predict"

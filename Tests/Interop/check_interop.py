@@ -4,8 +4,9 @@
   (b) PyTorch weights load with --init-from and predict like PyTorch       (torch_import_check.py)
   (c) checkpoints open with Python's safetensors and match predictions     (checkpoint_check.py)
   (d) TensorBoard reads DIR/tb; (e) `dlt plot` writes PNG and SVG          (tensorboard_check.py)
+  (q) `dlt quantize`'s int8 QDQ model runs in onnxruntime like dlt's int8 simulation (quantize_check.py)
 
-Usage: check_interop.py DLT_BINARY [--only a,b,c,d]
+Usage: check_interop.py DLT_BINARY [--only a,b,c,d,q]
 Prints PASS/FAIL per point; exits 1 if anything failed.
 """
 import argparse
@@ -17,6 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import checkpoint_check  # noqa: E402
 import onnx_check  # noqa: E402
+import quantize_check  # noqa: E402
 import tensorboard_check  # noqa: E402
 import torch_import_check  # noqa: E402
 from common import Dlt, Report  # noqa: E402
@@ -25,7 +27,7 @@ from common import Dlt, Report  # noqa: E402
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dlt")
-    parser.add_argument("--only", default="a,b,c,d", help="comma-separated parts to run (c needs a)")
+    parser.add_argument("--only", default="a,b,c,d,q", help="comma-separated parts to run (c needs a)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary run directories")
     args = parser.parse_args()
     if not os.access(args.dlt, os.X_OK):
@@ -43,6 +45,8 @@ def main():
         checkpoint_check.check_all(dlt, report, runs)
     if "d" in parts:
         tensorboard_check.check_all(dlt, report, tmp)
+    if "q" in parts:
+        quantize_check.check_all(dlt, report, tmp)
     print(f"interop: {report.passes} passed, {report.failures} failed")
     if args.keep:
         tmp_holder._finalizer.detach()
