@@ -29,10 +29,13 @@ struct Quantize: ParsableCommand {
         if let path = simulatedOutputs { try NPYWriter.write(result.int8Outputs, shape: result.outputShape, to: path) }
         let ratio = Double(result.int8Bytes) / Double(max(result.floatBytes, 1))
         if jsonOutput.json {
-            print(String(format: "{\"float_accuracy\": %.6f, \"int8_accuracy\": %.6f, \"float_bytes\": %d, \"int8_bytes\": %d, "
-                + "\"size_ratio\": %.4f, \"calibration_samples\": %d, \"per_channel\": %@, \"output\": \"%@\"}",
-                result.floatAccuracy, result.int8Accuracy, result.floatBytes, result.int8Bytes, ratio,
-                result.calibrationSamples, perChannel ? "true" : "false", output))
+            let fields: [String: Any] = [
+                "float_accuracy": result.floatAccuracy, "int8_accuracy": result.int8Accuracy,
+                "float_bytes": result.floatBytes, "int8_bytes": result.int8Bytes, "size_ratio": ratio,
+                "calibration_samples": result.calibrationSamples, "per_channel": perChannel, "output": output,
+            ]
+            let json = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: json, as: UTF8.self))
         } else {
             print(String(format: "float accuracy %.4f   int8 accuracy %.4f   (%d calibration samples, %@ weights)",
                          result.floatAccuracy, result.int8Accuracy, result.calibrationSamples, perChannel ? "per-channel" : "per-tensor"))
