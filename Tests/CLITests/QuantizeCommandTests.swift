@@ -22,6 +22,21 @@ import Testing
         }
     }
 
+    /// Token ids stay float (an embedding reads them); the embedding table becomes int8.
+    @Test func quantizesATextModelWithTokenInput() async throws {
+        let run = try await SharedRuns.textRun.get()
+        try await withTemporaryDirectory { dir in
+            let out = dir.appendingPathComponent("int8.onnx")
+            let result = await runDLT(["quantize", run.appendingPathComponent("last.safetensors").path, "-o", out.path,
+                                       "--calibration", "32", "--threads", "1"])
+            #expect(result.code == 0, "\(result.transcript)")
+            #expect(result.stdout.contains("int8 accuracy"), "\(result.transcript)")
+            let bytes = try Data(contentsOf: out)
+            #expect(bytes.range(of: Data("input/quantize".utf8)) == nil)
+            #expect(bytes.range(of: Data(".weight/quantized".utf8)) != nil)
+        }
+    }
+
     @Test func badInputIsOneLineExitTwoAndWritesNothing() async throws {
         let run = try await SharedRuns.mnistRun.get()
         try await withTemporaryDirectory { dir in
