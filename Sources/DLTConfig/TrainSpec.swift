@@ -39,10 +39,14 @@ public struct TrainSpec {
     /// Layers whose parameters are not updated.
     public let freeze: [String]
     public let onNaN: OnNaN
+    /// Magnitude pruning (PruneSpec.swift).
+    public let prune: PruneSpec?
+    /// Knowledge distillation (DistillSpec.swift).
+    public let distill: DistillSpec?
     public let location: SourceLocation
 
     static let keys = ["epochs", "batch_size", "shuffle", "early_stopping", "reduce_lr_on_plateau",
-                       "checkpoint_every", "freeze", "on_nan"]
+                       "checkpoint_every", "freeze", "on_nan", "prune", "distill"]
 }
 
 struct TrainParser {
@@ -54,7 +58,7 @@ struct TrainParser {
     func parse(_ node: Node?, defaultLocation: SourceLocation) throws -> TrainSpec {
         guard let node else {
             return TrainSpec(epochs: 5, batchSize: 32, shuffle: true, earlyStopping: nil, reduceLROnPlateau: nil,
-                             checkpointEvery: 1, freeze: [], onNaN: .stop, location: defaultLocation)
+                             checkpointEvery: 1, freeze: [], onNaN: .stop, prune: nil, distill: nil, location: defaultLocation)
         }
         let options = try MappingReader(node, section: "train", reader: reader)
         try options.checkKeys(allowed: TrainSpec.keys)
@@ -77,6 +81,8 @@ struct TrainParser {
             checkpointEvery: try options.int("checkpoint_every", atLeast: 1) ?? 1,
             freeze: freeze,
             onNaN: try options.choice("on_nan", kind: "on_nan action") ?? .stop,
+            prune: try options.value("prune").map(prune),
+            distill: try options.value("distill").map(distill),
             location: options.location ?? defaultLocation)
     }
 

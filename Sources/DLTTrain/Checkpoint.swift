@@ -51,12 +51,15 @@ public enum Checkpoint {
     }
 
     public static func save(graph: Graph, optimizer: Optimizer?, state: TrainerState, configText: String,
-                            seed: UInt64, vocabulary: [String]? = nil, to path: String) throws {
+                            seed: UInt64, vocabulary: [String]? = nil,
+                            trainingState: [(name: String, tensor: Tensor)] = [], to path: String) throws {
         var tensors = graph.namedParameters.map {
             NamedTensor(name: $0.name, shape: $0.parameter.shape.dims, values: $0.parameter.value.array)
         }
+        // Training state beside the optimizer's (pruning masks) shares its prefix: weight
+        // loaders skip it, and only a resumed run reads it back.
         if let optimizer {
-            tensors += optimizer.stateTensors.map {
+            tensors += (optimizer.stateTensors + trainingState).map {
                 NamedTensor(name: optimizerPrefix + $0.name, shape: $0.tensor.shape.dims, values: $0.tensor.array)
             }
         }

@@ -1,6 +1,11 @@
 import DLTCore
 import DLTNN
 
+/// Sees (and may rewrite in place) each node's output during `Graph.forward`.
+public protocol NodeOutputObserver: AnyObject {
+    func observe(node: Int, output: Tensor)
+}
+
 /// A model as a DAG of layers in topological order. The graph owns one activation and one
 /// gradient buffer per node (its `NodePlan`), planned for a batch size and reused for every
 /// step of that size.
@@ -29,6 +34,9 @@ public final class Graph {
     public var fusesLayers = true
     /// When set, forward and backward add each layer's wall time into it (`dlt bench`).
     public var timer: LayerTimer?
+    /// When set, forward hands it each node's output once written (`dlt quantize`'s calibration
+    /// and int8 simulation); set `fusesLayers` false first so that every node has its own output.
+    public var outputObserver: NodeOutputObserver?
 
     /// One per node, made when the graph first runs, for training and evaluation passes that
     /// backward may follow, and for inference-only passes (`LayerContext.inferenceOnly`).
@@ -167,6 +175,7 @@ public final class Graph {
             }
             layer.forward(inputs: plan.forwardInputs, output: producedOutput(i), context: context)
             if let timer { timer.forwardSeconds[i] += LayerTimer.now() - start }
+            outputObserver?.observe(node: i, output: plan.activation)
         }
         return plans[nodes.count - 1].activation
     }

@@ -10,10 +10,13 @@ protocol OnnxExportable: Layer {
     /// False for layers whose ONNX form holds their weights rearranged in initialisers of its
     /// own (recurrent gates in ONNX's order), so the ones under dlt's names would go unused.
     var exportsParametersByName: Bool { get }
+    /// The output-channel axis of the layer's weights, for per-channel int8 (`dlt quantize`).
+    var weightOutputAxis: Int { get }
 }
 
 extension OnnxExportable {
     var exportsParametersByName: Bool { true }
+    var weightOutputAxis: Int { 0 }
 }
 
 /// `dlt export --format onnx`: the graph as ONNX opset 13, one input `input` (batch dimension
@@ -29,10 +32,17 @@ public enum OnnxExport {
         }
     }
 
-    public static func build(_ model: TrainedModel) throws -> [UInt8] {
+    public static func build(_ model: TrainedModel) throws -> [UInt8] { try build(model, quantization: nil) }
+
+    /// With a quantization plan, every weight, bias and node output goes through DequantizeLinear
+    /// (and the activations QuantizeLinear before it): the layers' own emitters, unchanged, read
+    /// the dequantized tensors under the names they always read.
+    static func build(_ model: TrainedModel, quantization plan: QuantizationPlan?) throws -> [UInt8] {
         let graph = model.graph
         let builder = OnnxModelBuilder(graphName: model.config.name, opset: opset)
         builder.setInput(name: "input", dims: graph.inputShape.dims)
+        let qdq = plan.map { OnnxQDQ(builder: builder, plan: $0, graph: graph) }
+        let input = qdq?.input() ?? "input"
         var outputs: [String] = []
         let shared = OnnxExportShared()
         graph.preparePlans()   // wires the sequence masks that the recurrent layers export as lengths
@@ -42,16 +52,20 @@ public enum OnnxExport {
                 throw UsageError("layer '\(layer.name)' (\(layer.typeName)) has no ONNX equivalent; it cannot be exported")
             }
             for p in layer.parameters where exportable.exportsParametersByName {
-                builder.addInitializer(name: "\(layer.name).\(p.name)", shape: p.shape.dims, values: p.value.array)
+                let name = "\(layer.name).\(p.name)"
+                if qdq?.addParameter(p, name: name, node: index) != true {
+                    builder.addInitializer(name: name, shape: p.shape.dims, values: p.value.array)
+                }
             }
             var emitter = OnnxNodeEmitter(builder: builder, prefix: layer.name, shared: shared)
             let inputs = node.inputs.map { source -> String in
                 switch source {
-                case .modelInput: return "input"
+                case .modelInput: return input
                 case .node(let k): return outputs[k]
                 }
             }
             var out = try exportable.emitOnnx(inputs: inputs, into: &emitter)
+            if let qdq { out = qdq.wrapOutput(out, node: index) }
             if index == graph.nodes.count - 1 {
                 out = emitter.activation(graph.outputActivation, input: out)
             }

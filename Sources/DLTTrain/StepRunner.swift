@@ -13,6 +13,8 @@ public final class StepRunner {
     public let split: ThreadSplit
     /// The model input of the next `step`, (N, input shape).
     private let input = Tensor(shape: [0])
+    /// Training steps only: a teacher whose soft targets join the loss (`train.distill`).
+    var distillation: Distillation?
 
     public init(graph: Graph, loss: Loss, task: LearningTask, split: ThreadSplit) {
         self.graph = graph; self.loss = loss; self.task = task; self.split = split
@@ -44,7 +46,10 @@ public final class StepRunner {
     /// Forward and loss on the loaded input; with `backward`, also backward. Returns the batch-mean loss.
     func step(target: LossTarget, context: LayerContext, backward: Bool) throws -> Float {
         let output = graph.forward(input, context: context)
-        let value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil)
+        var value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil)
+        if backward, let distillation {
+            value = distillation.combine(hardLoss: value, studentLogits: output, input: input, gradient: graph.outputGradient)
+        }
         if backward { graph.backward(input: input, context: context) }
         return value
     }

@@ -36,6 +36,8 @@ public final class Trainer {
     var state = TrainerState()
     let metricColumns: [String]
     let trainableParameters: [NamedParameter]
+    /// `train.prune`'s masks, when the config prunes.
+    let pruner: MagnitudePruner?
     /// Layers of --init-from that the weights file did not hold (kept at their initialisation).
     public private(set) var layersNotInitialized: [String] = []
 
@@ -75,6 +77,8 @@ public final class Trainer {
         let trainable = setup.graph.namedParameters.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
         trainableParameters = trainable.filter { $0.parameter.isTrainable }
         optimizer = config.optimizer.makeOptimizer(parameters: trainable)
+        pruner = try MagnitudePruner.make(config: config, graph: setup.graph, optimizer: optimizer)
+        setup.runner.distillation = try Distillation.make(config: config, student: setup, threads: options.threads)
         let stepsPerEpoch = (data.train.count + batchSize - 1) / batchSize
         schedule = try config.schedule.makeSchedule(learningRate: config.optimizer.lr, stepsPerEpoch: stepsPerEpoch,
                                                     totalSteps: stepsPerEpoch * max(epochs, 1), file: config.file)
@@ -85,6 +89,7 @@ public final class Trainer {
             let contents = try Checkpoint.read(path: resume)
             try Checkpoint.loadWeights(contents, into: setup.graph)
             try Checkpoint.loadOptimizer(contents, into: optimizer)
+            try pruner?.restore(contents)
             state = contents.state
         } else if let initFrom = options.initFrom {
             layersNotInitialized = try WeightImport.load(path: initFrom, into: setup.graph)
@@ -96,6 +101,7 @@ public final class Trainer {
         for metric in config.metrics where metric != "accuracy" && metric != "loss" {
             columns += ["train_\(metric)", "val_\(metric)"]
         }
+        if config.train.prune != nil { columns.append("sparsity") }
         return columns + ["seconds", "images_per_second", "rss_mb"]
     }
 
@@ -128,6 +134,7 @@ public final class Trainer {
             lastValidation = try finishEpoch(progress: progress, partial: !epochDone)
             if end == .maxSteps { break }
         }
+        if let pruner { progress.note(pruner.summary) }
         return Result(state: state, interrupted: false, lastValidation: lastValidation)
     }
 
@@ -177,11 +184,14 @@ public final class Trainer {
     private func trainStep(_ batch: Batch, progress: ProgressLine) throws -> StepRunner.Outcome? {
         let graph = setup.graph, config = setup.config
         optimizer.learningRate = Float(Double(schedule.learningRate(atStep: state.step)) * state.learningRateFactor)
+        pruner?.prepare(step: state.step)
         graph.zeroGradients()
         let outcome = try setup.runner.run(batch, training: true, stepSeed: stepSeed(state.step), backward: true)
+        pruner?.maskGradients()
         let norm = gradientNormSquared(clip: config.optimizer.clipNorm)
         if outcome.loss.isFinite && norm.isFinite {
             optimizer.step()
+            pruner?.applyMasks()
             state.step += 1; state.batchInEpoch += 1
             return outcome
         }
@@ -200,7 +210,8 @@ public final class Trainer {
     func save(to path: String) throws {
         do {
             try Checkpoint.save(graph: setup.graph, optimizer: optimizer, state: state, configText: setup.config.text,
-                                seed: seed, vocabulary: data.vocabulary, to: path)
+                                seed: seed, vocabulary: data.vocabulary,
+                                trainingState: pruner?.stateTensors ?? [], to: path)
         } catch let error as FormatError {
             throw RunFailure("\(error.description); the previous checkpoint is kept")
         }

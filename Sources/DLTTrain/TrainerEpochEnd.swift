@@ -36,6 +36,7 @@ extension Trainer {
             "images_per_second": Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
             "rss_mb": ResidentMemory.megabytes(),
         ]
+        if let pruner { row["sparsity"] = pruner.sparsity }
         if let metrics = validation?.metrics {
             row["val_precision"] = metrics.macroPrecision
             row["val_recall"] = metrics.macroRecall

@@ -7,7 +7,8 @@ struct DLT: ParsableCommand {
         commandName: "dlt",
         abstract: "Train, evaluate, run and export deep-learning models described in a YAML config.",
         version: DLTVersion.description,
-        subcommands: [Train.self, Eval.self, Predict.self, Export.self, Summary.self, Bench.self, Plot.self, Augment.self])
+        subcommands: [Train.self, Eval.self, Predict.self, Export.self, Quantize.self, Summary.self, Bench.self, Plot.self,
+                      Augment.self])
 
     /// Parses and runs, mapping every failure to the exit codes of README.md: 2 for bad usage, config or
     /// data (reported before any work), 1 for failures at run time; one line on stderr, never a trace.

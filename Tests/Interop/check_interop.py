@@ -6,8 +6,9 @@
   (d) TensorBoard reads DIR/tb; (e) `dlt plot` writes PNG and SVG          (tensorboard_check.py)
   (f) PyTorch LSTM, GRU and attention weights give PyTorch's outputs on
       padded batches, in dlt and in onnxruntime                           (sequence_check.py)
+  (q) `dlt quantize`'s int8 QDQ model runs in onnxruntime like dlt's int8 simulation (quantize_check.py)
 
-Usage: check_interop.py DLT_BINARY [--only a,b,c,d,f]
+Usage: check_interop.py DLT_BINARY [--only a,b,c,d,f,q]
 Prints PASS/FAIL per point; exits 1 if anything failed.
 """
 import argparse
@@ -20,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import checkpoint_check  # noqa: E402
 import onnx_check  # noqa: E402
 import sequence_check  # noqa: E402
+import quantize_check  # noqa: E402
 import tensorboard_check  # noqa: E402
 import torch_import_check  # noqa: E402
 from common import Dlt, Report  # noqa: E402
@@ -28,7 +30,7 @@ from common import Dlt, Report  # noqa: E402
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("dlt")
-    parser.add_argument("--only", default="a,b,c,d,f", help="comma-separated parts to run (c needs a; d runs d and e)")
+    parser.add_argument("--only", default="a,b,c,d,f,q", help="comma-separated parts to run (c needs a; d runs d and e)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary run directories")
     args = parser.parse_args()
     if not os.access(args.dlt, os.X_OK):
@@ -48,6 +50,8 @@ def main():
         tensorboard_check.check_all(dlt, report, tmp)
     if "f" in parts:
         sequence_check.check_all(dlt, report, tmp)
+    if "q" in parts:
+        quantize_check.check_all(dlt, report, tmp)
     print(f"interop: {report.passes} passed, {report.failures} failed")
     if args.keep:
         tmp_holder._finalizer.detach()

@@ -59,6 +59,27 @@ public final class OnnxModelBuilder {
         graph.initializer.append(tensor)
     }
 
+    /// An int8 constant (a quantized weight, a zero point).
+    public func addInitializer(name: String, shape: [Int], int8Values: [Int8]) {
+        guard checkCount(name: name, shape: shape, count: int8Values.count) else { return }
+        graph.initializer.append(Self.tensor(name: name, shape: shape, type: .int8, data: Self.littleEndianData(int8Values)))
+    }
+
+    /// An int32 constant (a quantized bias).
+    public func addInitializer(name: String, shape: [Int], int32Values: [Int32]) {
+        guard checkCount(name: name, shape: shape, count: int32Values.count) else { return }
+        graph.initializer.append(Self.tensor(name: name, shape: shape, type: .int32, data: Self.littleEndianData(int32Values)))
+    }
+
+    private static func tensor(name: String, shape: [Int], type: Onnx_TensorProto.DataType, data: Data) -> Onnx_TensorProto {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = shape.map(Int64.init)
+        tensor.dataType = Int32(type.rawValue)
+        tensor.rawData = data
+        return tensor
+    }
+
     /// One operator node of the default ONNX domain, e.g. `opType: "Conv"`.
     public func addNode(opType: String, inputs: [String], outputs: [String], name: String,
                         attributes: [OnnxAttribute]) {

@@ -44,6 +44,9 @@ enum ConvTranspose2DType: LayerType {
 }
 
 extension ConvTranspose2D: OnnxExportable {
+    /// Weight [C, filters, kh, kw]: the filters are axis 1.
+    var weightOutputAxis: Int { 1 }
+
     func emitOnnx(inputs: [String], into e: inout OnnxNodeEmitter) throws -> String {
         let out = e.node("ConvTranspose", [inputs[0], e.parameter("weight")] + (useBias ? [e.parameter("bias")] : []), [
             .ints("kernel_shape", [kernel.0, kernel.1]), .ints("strides", [stride.0, stride.1]),
