@@ -38,6 +38,18 @@ yams() {
   fi
 }
 
+# DLTData imports DLTCore (the seeded generator of augmentation): DLTCore is compiled into a
+# static library + module once, with ASan like the targets, and linked with OpenBLAS.
+core() {
+  if stale "$OUT/core/libDLTCore.a" Sources/DLTCore; then
+    echo "fuzz: building DLTCore"
+    mkdir -p "$OUT/core"
+    swiftc -parse-as-library -emit-library -static -emit-module -module-name DLTCore -O -sanitize=address \
+      -I Sources/CBLAS $(find Sources/DLTCore -name '*.swift') \
+      -emit-module-path "$OUT/core/DLTCore.swiftmodule" -o "$OUT/core/libDLTCore.a"
+  fi
+}
+
 # build NAME FUZZ_FILE MODULE_NAME [extra swiftc args...] -- SOURCES...
 build() {
   local name=$1 file=$2 module=$3; shift 3
@@ -58,8 +70,9 @@ for t in "${TARGETS[@]}"; do
         -L "$OUT/yams" -lYams "$OUT"/yams/*.o -- Sources/DLTConfig/*.swift ;;
     checkpoint) build checkpoint Fuzz/CheckpointFuzz.swift DLTFormats -- \
         Sources/DLTFormats/SafeTensors/*.swift Sources/DLTFormats/Common/*.swift ;;
-    idx|csv|npy|png) file=Fuzz/$(echo "$t" | tr a-z A-Z)Fuzz.swift
-      build "$t" "$file" DLTData -I Sources/CZlib -I Sources/CPNG -lz -lpng16 -- Sources/DLTData/*.swift ;;
+    idx|csv|npy|png) file=Fuzz/$(echo "$t" | tr a-z A-Z)Fuzz.swift; core
+      build "$t" "$file" DLTData -I "$OUT/core" -I Sources/CBLAS -I Sources/CZlib -I Sources/CPNG \
+        -L "$OUT/core" -lDLTCore -lopenblas -lz -lpng16 -- $(find Sources/DLTData -name '*.swift') ;;
     *) echo "fuzz: unknown target '$t'" >&2; exit 2 ;;
   esac
 done
