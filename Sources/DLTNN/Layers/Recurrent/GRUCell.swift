@@ -1,4 +1,4 @@
-import Foundation
+import DLTCore
 
 /// PyTorch's nn.GRU cell, gates (r, z, n):
 /// r = σ(x_r + r_r), z = σ(x_z + r_z), n = tanh(x_n + r ⊙ r_n), h = (1 − z) ⊙ n + z ⊙ h_prev,
@@ -10,14 +10,16 @@ struct GRUCell: RecurrentCell {
     func forward(units u: Int, x: UnsafePointer<Float>, r: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
                  statePrev: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>,
                  state: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        for k in 0..<(2 * u) { gates[k] = x[k] + r[k] }
+        VectorMath.logistic(gates, count: 2 * u)
         for j in 0..<u {
-            let reset = logistic(x[j] + r[j])
-            let update = logistic(x[u + j] + r[u + j])
-            let hn = r[2 * u + j]
-            let n = tanh(x[2 * u + j] + reset * hn)
-            gates[j] = reset; gates[u + j] = update; gates[2 * u + j] = n
-            state[j] = hn
-            h[j] = (1 - update) * n + update * hPrev[j]
+            state[j] = r[2 * u + j]
+            gates[2 * u + j] = x[2 * u + j] + gates[j] * state[j]
+        }
+        VectorMath.tanh(gates + 2 * u, count: u)
+        for j in 0..<u {
+            let update = gates[u + j]
+            h[j] = (1 - update) * gates[2 * u + j] + update * hPrev[j]
         }
     }
 

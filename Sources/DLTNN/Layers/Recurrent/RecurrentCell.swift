@@ -1,4 +1,4 @@
-import Foundation
+import DLTCore
 
 /// The gate arithmetic of one recurrent layer type (LSTM, GRU) at one position of one sample.
 /// `RecurrentLayer` does everything around it: the input projection for all positions in one
@@ -26,11 +26,4 @@ protocol RecurrentCell {
                   gates: UnsafePointer<Float>, state: UnsafePointer<Float>, statePrev: UnsafePointer<Float>,
                   hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>,
                   dhPrevDirect: UnsafeMutablePointer<Float>)
-}
-
-@inline(__always)
-func logistic(_ v: Float) -> Float {
-    if v >= 0 { return 1 / (1 + exp(-v)) }
-    let e = exp(v)
-    return e / (1 + e)
 }
