@@ -122,6 +122,7 @@ public final class Trainer {
     /// Trains until the epochs are done, --max-steps is reached, early stopping fires or Ctrl-C.
     public func run(progress: ProgressLine = ProgressLine()) throws -> Result {
         // Every rank starts from rank 0's weights, which also holds the ranks together until all are ready.
+        try parallel?.checkRanksAgree(trainingSamples: data.train.count, batchSize: batchSize)
         parallel?.broadcast(setup.graph.namedParameters.map(\.parameter))
         if writesRunDirectory {
             try runDirectory.prepare(configText: setup.config.text, metricColumns: metricColumns, overwrite: options.overwrite,

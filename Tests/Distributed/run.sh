@@ -68,6 +68,18 @@ sed 's#/usr/share/datasets/fashion-mnist/train-images#/nonexistent/train-images#
 "${MPI[@]}" -np 2 "$DLT" train "$W/sgd.yaml" --batch-size 1 --out "$W/tiny" >/dev/null 2>"$W/tiny.err"; code=$?
 [ "$code" = 2 ] && [ "$(wc -l < "$W/tiny.err")" = 1 ] && pass "a batch smaller than the ranks: exit 2, one line" \
   || fail "batch 1 on 2 ranks: exit $code, stderr: $(cat "$W/tiny.err")"
+# Ranks that disagree (MPMD launch: rank 1 gets other arguments): a file only rank 1 misses is
+# told once, naming the rank; another training set size is refused before the first step.
+"${MPI[@]}" -np 1 "$DLT" train "$W/sgd.yaml" --out "$W/mpmd" : -np 1 "$DLT" train "$W/bad.yaml" --out "$W/mpmd" \
+  >/dev/null 2>"$W/mpmd.err"; code=$?
+[ "$code" = 2 ] && [ "$(wc -l < "$W/mpmd.err")" = 1 ] && grep -q '^dlt: error: rank 1: .*nonexistent' "$W/mpmd.err" \
+  && pass "a data path missing on rank 1 only: exit 2, one line naming the rank" \
+  || fail "a data path missing on rank 1: exit $code, stderr: $(cat "$W/mpmd.err")"
+"${MPI[@]}" -np 1 "$DLT" train "$W/sgd.yaml" --train-limit 640 --out "$W/mpmd" : \
+  -np 1 "$DLT" train "$W/sgd.yaml" --train-limit 600 --out "$W/mpmd" >/dev/null 2>"$W/agree.err"; code=$?
+[ "$code" = 2 ] && [ "$(wc -l < "$W/agree.err")" = 1 ] && grep -q 'every rank needs the same config and data' "$W/agree.err" \
+  && pass "ranks with different training sets: exit 2, one line" \
+  || fail "ranks with different training sets: exit $code, stderr: $(cat "$W/agree.err")"
 
 # kill -9 of rank 1 after the second of four epochs; the job must end, and --resume continues.
 KILL=(--train-limit 640 --epochs 4 --batch-size 64)
