@@ -99,6 +99,8 @@ public final class Trainer {
             try Checkpoint.loadOptimizer(contents, into: optimizer)
             try pruner?.restore(contents)
             state = contents.state
+            // A checkpoint at an epoch boundary (best.safetensors) may hold the finished epoch's sums.
+            if state.batchInEpoch == 0 { state.restartEpochSums() }
         } else if let initFrom = options.initFrom {
             layersNotInitialized = try WeightImport.load(path: initFrom, into: setup.graph)
         }
