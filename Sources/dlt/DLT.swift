@@ -1,4 +1,5 @@
 import ArgumentParser
+import DLTTrain
 import Foundation
 
 @main
@@ -30,6 +31,10 @@ struct DLT: ParsableCommand {
             Foundation.exit(2)
         }
         do {
+            // Only training is data-parallel; any other command would run N times side by side.
+            if ProcessGroup.launchedRank != nil && !(command is Train) {
+                throw UsageError("only dlt train runs under mpirun; run this command without it")
+            }
             var runnable = command
             try runnable.run()
         } catch {

@@ -69,6 +69,11 @@ sed 's#/usr/share/datasets/fashion-mnist/train-images#/nonexistent/train-images#
 "${MPI[@]}" -np 2 "$DLT" train "$W/sgd.yaml" --batch-size 1 --out "$W/tiny" >/dev/null 2>"$W/tiny.err"; code=$?
 [ "$code" = 2 ] && [ "$(wc -l < "$W/tiny.err")" = 1 ] && pass "a batch smaller than the ranks: exit 2, one line" \
   || fail "batch 1 on 2 ranks: exit $code, stderr: $(cat "$W/tiny.err")"
+"${MPI[@]}" -np 2 "$DLT" summary "$W/sgd.yaml" >"$W/summary.out" 2>"$W/summary.err"; code=$?
+[ "$code" = 2 ] && [ "$(wc -l < "$W/summary.err")" = 1 ] && [ ! -s "$W/summary.out" ] \
+  && pass "commands other than train refuse mpirun: exit 2, one line" \
+  || fail "dlt summary under mpirun: exit $code, stderr: $(cat "$W/summary.err")"
+
 # Ranks that disagree (MPMD launch: rank 1 gets other arguments): a file only rank 1 misses is
 # told once, naming the rank; another training set size is refused before the first step.
 "${MPI[@]}" -np 1 "$DLT" train "$W/sgd.yaml" --out "$W/mpmd" : -np 1 "$DLT" train "$W/bad.yaml" --out "$W/mpmd" \
