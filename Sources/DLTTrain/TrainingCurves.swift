@@ -8,17 +8,8 @@ public enum TrainingCurves {
     struct Panel { let title: String; let series: [Series] }
 
     public static func render(runDirectory: String, to output: String) throws {
-        let path = runDirectory + "/metrics.jsonl"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DataError(file: path, message: "cannot read the run's metrics (is \(runDirectory) a dlt run directory?)")
-        }
-        var rows: [[String: Double]] = []
-        for (n, line) in text.split(separator: "\n").enumerated() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw DataError(file: path, message: "line \(n + 1) is not a JSON object")
-            }
-            rows.append(object.compactMapValues { ($0 as? NSNumber)?.doubleValue })
-        }
+        let rows = try RunMetrics.read(runDirectory: runDirectory).rows
+        let path = RunMetrics.path(in: runDirectory)
         guard !rows.isEmpty else { throw DataError(file: path, message: "no epochs recorded yet") }
         func series(_ key: String, _ color: (UInt8, UInt8, UInt8), dashed: Bool) -> Series {
             Series(name: key, points: rows.compactMap { r in r["epoch"].flatMap { e in r[key].map { (e, $0) } } },

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DLTConfig
 import DLTTrain
 import Foundation
 
@@ -16,7 +17,10 @@ struct Train: ParsableCommand {
     @Option(help: "Start from these weights (safetensors, dlt layer names, PyTorch layouts).") var initFrom: String?
 
     func run() throws {
-        let model = try config.load()
+        try config.with(train)
+    }
+
+    private func train(_ model: ModelConfig) throws {
         var options = TrainOptions()
         options.outDir = out ?? resume.map { ($0 as NSString).deletingLastPathComponent }.flatMap { $0.isEmpty ? "." : $0 }
         options.overwrite = overwrite

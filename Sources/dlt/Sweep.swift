@@ -1,0 +1,83 @@
+import ArgumentParser
+import DLTConfig
+import DLTTrain
+import Foundation
+
+struct Sweep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Train one run per combination of --grid values (or --random draws) and rank them.",
+        discussion: """
+            Each trial is a normal run directory DIR/trial-NNN; DIR/sweep.jsonl and DIR/sweep.csv hold one row per \
+            finished trial. Run the same command again to continue an interrupted sweep. See docs/experiments.md.
+            """)
+
+    @OptionGroup var config: ConfigArgument
+    @Option(help: ArgumentHelp("A config key and its values: KEY=V1,V2,... or, with --random, KEY=LOW:HIGH or KEY=LOW:HIGH:log (repeatable).",
+                               valueName: "KEY=VALUES"))
+    var grid: [String] = []
+    @Option(help: "Draw N trials at random instead of running every combination.") var random: Int?
+    @Option(help: "Seed of the --random draws (default 0).") var seed: UInt64?
+    @Option(help: "Sweep directory (default runs/<config name>-sweep).") var out: String?
+    @OptionGroup var length: TrainingLengthOptions
+    @OptionGroup var threading: ThreadOptions
+    @Flag(help: "Print the ranked trials as one JSON object instead of the table.") var json = false
+
+    func run() throws {
+        let plan = try SweepPlan(grid: grid, random: random, seed: seed)
+        let base = try config.load()
+        let trialConfigs = try plan.trials.map { try checkedConfig($0, base: base) }
+        let directory = out ?? "runs/\(base.name)-sweep"
+        let monitor = MetricMonitor(base.train.monitor)
+        let definition = SweepDefinition(
+            config: config.config, configDigest: SweepDefinition.digest(ofFile: config.config), set: config.overrides,
+            grid: grid, random: random, seed: seed, epochs: length.epochs, maxSteps: length.maxSteps,
+            trainLimit: length.trainLimit, monitor: monitor.key,
+            trials: plan.trials.map { .init(name: $0.name, overrides: $0.overrides.map(\.description)) })
+        if try !definition.checkDirectory(directory) { try definition.write(to: directory) }
+        if let random, plan.trials.count < random {
+            FileHandle.standardError.write(Data("sweep: the --grid lists hold \(plan.trials.count) combinations; running each once\n".utf8))
+        }
+        var ledger = SweepLedger(directory: directory, plan: plan)
+        try runTrials(plan: plan, configs: trialConfigs, ledger: &ledger, monitor: monitor)
+        let report = SweepReport(ledger: ledger, monitor: monitor)
+        print(json ? report.json : report.table, terminator: json ? "\n" : "")
+        if !ledger.rows.contains(where: { $0.result.status == .finished }) {
+            throw RunFailure("every trial of the sweep failed; see \(directory)/sweep.jsonl")
+        }
+    }
+
+    /// Trials one after another, each with every core (or --threads); Ctrl-C stops the sweep with
+    /// exit 130, leaving the trial it stopped unrecorded so that a rerun resumes it.
+    private func runTrials(plan: SweepPlan, configs: [ModelConfig], ledger: inout SweepLedger, monitor: MetricMonitor) throws {
+        let progress = ProgressLine()
+        Interrupt.install()
+        for (index, (trial, trialConfig)) in zip(plan.trials, configs).enumerated() where !ledger.isFinished(trial) {
+            if Interrupt.requested { throw ExitCode(130) }
+            progress.note("sweep: \(trial.name) (\(index + 1)/\(plan.trials.count)): \(trial.overrides.summary)")
+            let run = SweepTrialRun(config: trialConfig, directory: ledger.directory + "/" + trial.name, epochs: length.epochs,
+                                    maxSteps: length.maxSteps, trainLimit: length.trainLimit, threads: threading.threads)
+            guard let result = try run.run(monitor: monitor, progress: progress) else {
+                progress.note("sweep: interrupted in \(trial.name); run the same command again to continue")
+                throw ExitCode(130)
+            }
+            try ledger.record(result)
+        }
+    }
+
+    /// The trial's config (the file, then --set, then the trial's values) checked like `dlt train`
+    /// checks it, graph included, so that a bad value fails before the first trial starts.
+    private func checkedConfig(_ trial: SweepPlan.Trial, base: ModelConfig) throws -> ModelConfig {
+        let text: String
+        do { text = try String(contentsOfFile: config.config, encoding: .utf8) } catch {
+            throw ConfigError(file: config.config, location: nil, message: "the config file cannot be read")
+        }
+        let trialConfig = try ModelConfig.parse(text: text, file: config.config,
+                                                overrides: try config.parsedOverrides() + trial.overrides)
+        do {
+            _ = try ModelSetup(config: trialConfig, threads: 1, seed: trialConfig.seed)
+        } catch {
+            throw trialConfig.restated(error)
+        }
+        return trialConfig
+    }
+}
