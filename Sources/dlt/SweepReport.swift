@@ -28,7 +28,7 @@ struct SweepReport {
         let showAccuracy = monitor.key != "val_accuracy" && ranked.contains { $0.result.validation["val_accuracy"] != nil }
         // Without validation data every trial is ranked by the train_ twin: say so in the header.
         let readKeys = Set(ranked.filter { $0.result.best != nil }.map(\.result.monitor))
-        var header = ["rank", "trial"] + plan.axes.map(\.key) + ["best " + (readKeys.count == 1 ? readKeys.first! : monitor.key)]
+        var header = ["rank", "trial"] + plan.axes.map(\.key) + ["best " + ((readKeys.count == 1 ? readKeys.first : nil) ?? monitor.key)]
         if showAccuracy { header.append("val_accuracy") }
         header += ["epoch", "seconds"]
         let rows = ranked.enumerated().map { index, row -> [String] in
