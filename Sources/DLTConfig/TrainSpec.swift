@@ -32,7 +32,8 @@ public struct TrainSpec {
     public let epochs: Int
     public let batchSize: Int
     /// The metric that picks best.safetensors and ranks `dlt sweep` trials (default val_loss, or
-    /// early_stopping's monitor); early stopping and plateau reduction follow it unless they name one.
+    /// early_stopping's monitor); when given, early stopping and plateau reduction follow it unless
+    /// they name one.
     public let monitor: String
     public let shuffle: Bool
     public let earlyStopping: EarlyStopping?
@@ -84,7 +85,7 @@ struct TrainParser {
             monitor: monitor,
             shuffle: try options.bool("shuffle") ?? true,
             earlyStopping: stopping,
-            reduceLROnPlateau: try options.value("reduce_lr_on_plateau").map { try reduceLROnPlateau($0, defaultMonitor: monitor) },
+            reduceLROnPlateau: try options.value("reduce_lr_on_plateau").map { try reduceLROnPlateau($0, defaultMonitor: explicitMonitor ?? "val_loss") },
             checkpointEvery: try options.int("checkpoint_every", atLeast: 1) ?? 1,
             freeze: freeze,
             onNaN: try options.choice("on_nan", kind: "on_nan action") ?? .stop,

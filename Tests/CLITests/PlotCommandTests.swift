@@ -48,7 +48,7 @@ import Testing
             #expect(result.code == 0, "\(result.transcript)")
             let text = try String(contentsOf: svg, encoding: .utf8)
             #expect(text.contains("trial-001: optimizer.lr=0.5") && text.contains("trial-002: optimizer.lr=4.0"))
-            #expect(text.components(separatedBy: "<polyline").count - 1 == 2, "one train_loss line per run (xor has no validation)")
+            #expect(text.components(separatedBy: "<polyline").count - 1 == 4, "train loss and accuracy per run (xor has no validation)")
             // A sweep directory stands for its runs; PNG grows a legend line per run.
             let png = dir.appendingPathComponent("compare.png")
             let fromDirectory = await runDLT(["plot", sweep.path, "-o", png.path])

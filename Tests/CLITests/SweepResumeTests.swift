@@ -7,7 +7,7 @@ import Testing
 @Suite struct SweepResumeTests {
     /// Trials of a few seconds each (8 steps an epoch, data loading dominates), so a signal lands inside one.
     static func arguments(out: URL, maxSteps: Int, rates: String = "0.001,0.002,0.004") -> [String] {
-        ["sweep", "configs/mnist_mlp.yaml", "--grid", "optimizer.lr=" + rates, "--train-limit", "256",
+        ["sweep", "configs/mnist_mlp.yaml", "--grid", "optimizer.lr=" + rates, "--train-limit", "256", "--epochs", "100",
          "--max-steps", String(maxSteps), "--threads", "1", "--out", out.path]
     }
 
