@@ -15,7 +15,13 @@ import Testing
     final class BackgroundRun {
         let process = Process()
 
+        /// Call on a thread of its own (`onOwnThread`): the child inherits the thread's signal mask,
+        /// and the threads of Swift's concurrency pool block SIGINT, which Ctrl-C must reach.
         init(_ arguments: [String]) throws {
+            var interrupt = sigset_t()
+            sigemptyset(&interrupt)
+            sigaddset(&interrupt, SIGINT)
+            pthread_sigmask(SIG_UNBLOCK, &interrupt, nil)
             process.executableURL = DLTLocation.binary
             process.arguments = arguments
             process.currentDirectoryURL = DLTLocation.packageRoot
@@ -56,8 +62,8 @@ import Testing
         try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("sweep")
             let arguments = Self.arguments(out: out, maxSteps: 20)
-            let run = try BackgroundRun(arguments)
             let killed = await onOwnThread { () -> Bool in
+                guard let run = try? BackgroundRun(arguments) else { return false }
                 let sawTwo = run.wait(seconds: 90) { Self.rows(out).count >= 2 }
                 _ = run.signal(SIGKILL)
                 return sawTwo
@@ -81,11 +87,11 @@ import Testing
     @Test func ctrlCStopsTheSweepWith130AndTheRerunResumesTheTrial() async throws {
         try await withTemporaryDirectory { dir in
             let out = dir.appendingPathComponent("sweep")
-            let arguments = Self.arguments(out: out, maxSteps: 120, rates: "0.001,0.002")
+            let arguments = Self.arguments(out: out, maxSteps: 64, rates: "0.001,0.002")
             let firstMetrics = out.appendingPathComponent("trial-001/metrics.jsonl")
-            let run = try BackgroundRun(arguments)
             let status = await onOwnThread { () -> Int32 in
-                // Two epochs written: trial-001 has a last.safetensors and is far from step 120.
+                guard let run = try? BackgroundRun(arguments) else { return -1 }
+                // Two epochs written: trial-001 has a last.safetensors and is far from step 64.
                 _ = run.wait(seconds: 90) {
                     ((try? String(contentsOf: firstMetrics, encoding: .utf8))?.split(separator: "\n").count ?? 0) >= 2
                 }
@@ -99,7 +105,7 @@ import Testing
             #expect(rerun.code == 0, "\(rerun.transcript)")
             #expect(rerun.stderr.contains("sweep: resuming trial-001 from"), "\(rerun.stderr)")
             #expect(Self.rows(out).map { $0["trial"] as? String } == ["trial-001", "trial-002"])
-            #expect(Self.rows(out).first?["step"] as? Int == 120)
+            #expect(Self.rows(out).first?["step"] as? Int == 64)
         }
     }
 }
