@@ -45,8 +45,10 @@ enum RunListing {
         var step: Int? { last["step"].map { Int($0) } }
 
         var jsonObject: [String: Any] {
-            var object: [String: Any] = ["name": name, "path": path, "seconds": seconds]
-            for (key, value) in last { object[key] = value }
+            var object: [String: Any] = last
+            object["name"] = name
+            object["path"] = path
+            object["seconds"] = seconds
             if let epoch { object["epoch"] = epoch }
             if let step { object["step"] = step }
             if let bestValidationLoss { object["best_val_loss"] = bestValidationLoss }
