@@ -57,8 +57,10 @@ enum RunListing {
         }
     }
 
-    static func runs(under directory: String) throws -> [Summary] {
+    static func runs(under given: String) throws -> [Summary] {
         let fm = FileManager.default
+        var directory = given
+        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw UsageError("\(directory) is not a directory; give a directory of runs, e.g. runs/")

@@ -20,7 +20,7 @@ struct Sweep: ParsableCommand {
     @Option(help: "Sweep directory (default runs/<config name>-sweep).") var out: String?
     @OptionGroup var length: TrainingLengthOptions
     @OptionGroup var threading: ThreadOptions
-    @Flag(help: "Print the ranked trials as one JSON object instead of the table.") var json = false
+    @OptionGroup var output: JSONOutputOptions
 
     func run() throws {
         let plan = try SweepPlan(grid: grid, random: random, seed: seed)
@@ -40,7 +40,7 @@ struct Sweep: ParsableCommand {
         var ledger = SweepLedger(directory: directory, plan: plan)
         try runTrials(plan: plan, configs: trialConfigs, ledger: &ledger, monitor: monitor)
         let report = SweepReport(ledger: ledger, monitor: monitor)
-        print(json ? report.json : report.table, terminator: json ? "\n" : "")
+        print(output.json ? report.json : report.table, terminator: output.json ? "\n" : "")
         if !ledger.rows.contains(where: { $0.result.status == .finished }) {
             throw RunFailure("every trial of the sweep failed; see \(directory)/sweep.jsonl")
         }

@@ -58,6 +58,10 @@ struct SweepDefinition: Codable, Equatable {
     func checkDirectory(_ directory: String) throws -> Bool {
         let path = directory + "/" + Self.fileName
         let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        if fm.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
+            throw UsageError("--out \(directory) is a file; a sweep writes a directory of runs there")
+        }
         guard fm.fileExists(atPath: path) else {
             let contents = (try? fm.contentsOfDirectory(atPath: directory)) ?? []
             if !contents.isEmpty {

@@ -15,8 +15,10 @@ struct SweepReport {
         plan = ledger.plan
         self.monitor = monitor
         ranked = ledger.rows.enumerated().sorted { a, b in
-            switch (a.element.result.best, b.element.result.best) {
-            case let (x?, y?) where x != y: return monitor.maximizes ? x > y : x < y
+            let x = a.element.result, y = b.element.result
+            if (x.status == .failed) != (y.status == .failed) { return y.status == .failed }
+            switch (x.best, y.best) {
+            case let (u?, v?) where u != v: return monitor.maximizes ? u > v : u < v
             case (_?, nil): return true
             case (nil, _?): return false
             default: return a.offset < b.offset

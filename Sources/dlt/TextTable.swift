@@ -6,12 +6,15 @@ struct TextTable {
     let header: [String]
     let rows: [[String]]
 
+    /// Cells that stand in for a number in a numeric column: a missing value, a failed sweep trial.
+    static let placeholders: Set<String> = ["-", "failed"]
+
     func render() -> String {
         let widths = header.indices.map { column in
             ([header[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
         let numeric = header.indices.map { column in
-            !rows.isEmpty && rows.allSatisfy { Double($0[column]) != nil || $0[column] == "-" }
+            !rows.isEmpty && rows.allSatisfy { Double($0[column]) != nil || Self.placeholders.contains($0[column]) }
         }
         func line(_ cells: [String]) -> String {
             var text = cells.enumerated().map { column, cell in

@@ -96,4 +96,21 @@ import Testing
             #expect(!FileManager.default.fileExists(atPath: out.path))
         }
     }
+
+    @Test func aTrialThatFailsIsRecordedRankedLastAndTheSweepGoesOn() async throws {
+        try await withTemporaryDirectory { dir in
+            let out = dir.appendingPathComponent("sweep")
+            // xor as a 2-class softmax classifier, so that a huge learning rate makes the loss NaN.
+            let result = await runDLT(["sweep", "configs/xor.yaml", "--set", "model.layers.0.dense.activation=relu",
+                                       "--set", "model.layers.1.dense.units=2", "--set", "model.layers.1.dense.activation=softmax",
+                                       "--set", "loss=cross_entropy", "--grid", "optimizer.lr=1e30,0.5", "--epochs", "5",
+                                       "--threads", "1", "--out", out.path])
+            #expect(result.code == 0, "\(result.transcript)")
+            let table = result.stdout.split(separator: "\n").map(String.init)
+            #expect(table.count == 3 && table[1].contains("trial-002") && table[2].contains("trial-001") && table[2].hasSuffix("failed      1      0.0"), "\(result.stdout)")
+            let rows = try lines(out.appendingPathComponent("sweep.jsonl")).compactMap(jsonObject)
+            #expect(rows.first?["status"] as? String == "failed")
+            #expect((rows.first?["error"] as? String)?.contains("NaN") == true)
+        }
+    }
 }
