@@ -15,9 +15,10 @@ struct Sweep: ParsableCommand {
     @Option(help: ArgumentHelp("A config key and its values: KEY=V1,V2,... or, with --random, KEY=LOW:HIGH or KEY=LOW:HIGH:log (repeatable).",
                                valueName: "KEY=VALUES"))
     var grid: [String] = []
-    @Option(help: "Draw N trials at random instead of running every combination.") var random: Int?
-    @Option(help: "Seed of the --random draws (default 0).") var seed: UInt64?
-    @Option(help: "Sweep directory (default runs/<config name>-sweep).") var out: String?
+    @Option(help: ArgumentHelp("Draw N trials at random instead of running every combination.", valueName: "N"))
+    var random: Int?
+    @Option(help: ArgumentHelp("Seed of the --random draws (default 0).", valueName: "S")) var seed: UInt64?
+    @Option(help: ArgumentHelp("Sweep directory (default runs/<config name>-sweep).", valueName: "DIR")) var out: String?
     @OptionGroup var length: TrainingLengthOptions
     @OptionGroup var threading: ThreadOptions
     @OptionGroup var output: JSONOutputOptions
