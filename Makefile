@@ -5,10 +5,10 @@ DLT = .build/release/dlt
 
 .PHONY: setup build release data test run bench fuzz sanitize clean
 
-## Installs what a fresh Debian machine lacks (OpenBLAS, zlib, libpng, Fashion-MNIST).
+## Installs what a fresh Debian machine lacks (OpenBLAS, zlib, libpng, Fashion-MNIST, Open MPI).
 setup:
-	@if ! pkg-config --exists openblas zlib libpng || [ ! -d /usr/share/datasets/fashion-mnist ]; then \
-		apt-get update -qq && apt-get install -y -qq libopenblas-dev zlib1g-dev libpng-dev dataset-fashion-mnist; fi
+	@if ! pkg-config --exists openblas zlib libpng || [ ! -d /usr/share/datasets/fashion-mnist ] || ! command -v mpirun >/dev/null; then \
+		apt-get update -qq && apt-get install -y -qq libopenblas-dev zlib1g-dev libpng-dev dataset-fashion-mnist openmpi-bin libopenmpi-dev; fi
 
 build:
 	$(SWIFT) build
@@ -21,11 +21,12 @@ data: data/generated/text_train.csv
 data/generated/text_train.csv: scripts/make_test_data.py
 	python3 scripts/make_test_data.py data/generated
 
-## Unit tests, end-to-end CLI tests, the bad-input suite and the kill/resume test.
+## Unit tests, end-to-end CLI tests, the bad-input suite, the kill/resume test and 2-3 MPI ranks.
 test: data build
 	$(SWIFT) test
 	Tests/BadInput/run.sh $(DLT_DEBUG)
 	scripts/kill_test.sh 3 $(DLT_DEBUG)
+	Tests/Distributed/run.sh $(DLT_DEBUG)
 
 ## The main job: train mnist_cnn on Fashion-MNIST, evaluate it on the test set, predict a grid.
 run: setup data release

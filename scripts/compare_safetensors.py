@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Compares two safetensors files tensor by tensor, bit for bit (standard library only).
 
-Usage: compare_safetensors.py A B
+Usage: compare_safetensors.py A B [--tolerance X]
 Prints one line per differing tensor and a summary; exit 0 if every tensor (model weights and
 `optimizer.*` state) has the same name, dtype, shape and bytes in both files, else 1.
+With --tolerance, only the model tensors are compared, as float32 values: exit 0 when the
+largest |A - B| is at most X (it is printed).
 The format: 8-byte little-endian header length N, N bytes of JSON {name: {dtype, shape,
 data_offsets: [begin, end]}, "__metadata__": {...}}, then the data block.
 """
+import array
 import json
 import struct
 import sys
@@ -27,8 +30,25 @@ def read(path):
     return tensors
 
 
+def within(a, b, tolerance):
+    largest = 0.0
+    for name in sorted(n for n in set(a) | set(b) if not n.startswith("optimizer.")):
+        if name not in a or name not in b or a[name][:2] != b[name][:2]:
+            print(f"  differs: {name}: missing, or another dtype/shape")
+            return 1
+        x, y = array.array("f", a[name][2]), array.array("f", b[name][2])
+        largest = max([largest] + [abs(p - q) for p, q in zip(x, y)])
+    print(f"  max |difference| over the model tensors: {largest:.3g} (tolerance {tolerance:g})")
+    return 0 if largest <= tolerance else 1
+
+
 def main():
+    if len(sys.argv) not in (3, 5) or (len(sys.argv) == 5 and sys.argv[3] != "--tolerance"):
+        print(__doc__.strip().splitlines()[2], file=sys.stderr)
+        return 2
     a, b = read(sys.argv[1]), read(sys.argv[2])
+    if len(sys.argv) == 5:
+        return within(a, b, float(sys.argv[4]))
     bad = []
     for name in sorted(set(a) | set(b)):
         if name not in a or name not in b:

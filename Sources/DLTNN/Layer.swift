@@ -12,13 +12,18 @@ public struct LayerContext: @unchecked Sendable {
     /// No backward follows this forward (predict, evaluation, bench inference): the graph may
     /// run its inference plan, with no gradient buffers and evaluation-only fusions.
     public let inferenceOnly: Bool
+    /// Where this batch starts in the step's global batch (a data-parallel rank's slice): random
+    /// draws per sample (dropout, attention dropout) count from it, so that N ranks draw the masks
+    /// one process would.
+    public let sampleOffset: Int
 
-    public init(split: ThreadSplit, training: Bool, stepSeed: UInt64 = 0, inferenceOnly: Bool = false) {
+    public init(split: ThreadSplit, training: Bool, stepSeed: UInt64 = 0, inferenceOnly: Bool = false, sampleOffset: Int = 0) {
         precondition(!(training && inferenceOnly), "an inference-only pass runs in evaluation mode")
         self.split = split
         self.training = training
         self.stepSeed = stepSeed
         self.inferenceOnly = inferenceOnly
+        self.sampleOffset = sampleOffset
     }
 }
 

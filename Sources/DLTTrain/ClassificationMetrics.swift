@@ -61,5 +61,27 @@ public struct ClassificationMetrics {
         return u / (Double(positives) * Double(negatives))
     }
 
+    /// The counts as numbers, to send between data-parallel ranks: the confusion matrix row by
+    /// row, then (score, 1 if positive) pairs.
+    var packed: [Double] {
+        confusion.flatMap { $0.map(Double.init) } + binaryScores.flatMap { [Double($0.0), $0.1 ? 1 : 0] }
+    }
+
+    /// Metrics from `packed` values.
+    init(classes: Int, packed: ArraySlice<Double>) {
+        self.init(classes: classes)
+        var values = packed.makeIterator()
+        for t in 0..<classes { for p in 0..<classes { confusion[t][p] = Int(values.next() ?? 0) } }
+        while let score = values.next(), let positive = values.next() { binaryScores.append((Float(score), positive == 1)) }
+    }
+
+    /// The counts of both, as if one pass had seen both sets of samples (`self`'s first).
+    func merged(with other: ClassificationMetrics) -> ClassificationMetrics {
+        var result = self
+        for t in 0..<classes { for p in 0..<classes { result.confusion[t][p] += other.confusion[t][p] } }
+        result.binaryScores += other.binaryScores
+        return result
+    }
+
     private func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 }

@@ -11,9 +11,11 @@ public enum Evaluator {
         public var accuracy: Double? { metrics?.accuracy }
     }
 
-    public static func evaluate(_ dataset: Dataset, runner: StepRunner, normalization: Normalization,
-                                batchSize: Int) throws -> Result {
-        let batcher = try Batcher(dataset: dataset, order: Array(0..<dataset.count), batchSize: batchSize,
+    /// `samples`: the part of the dataset to evaluate (a data-parallel rank's share); all by default.
+    public static func evaluate(_ dataset: Dataset, samples: Range<Int>? = nil, runner: StepRunner,
+                                normalization: Normalization, batchSize: Int) throws -> Result {
+        let part = samples ?? 0..<dataset.count
+        let batcher = try Batcher(dataset: dataset, order: Array(part), batchSize: batchSize,
                                   normalization: normalization)
         var lossSum = 0.0
         var metrics = runner.task.hasAccuracy && dataset.labels != nil ? ClassificationMetrics(classes: runner.task.classCount) : nil
@@ -32,7 +34,6 @@ public enum Evaluator {
                 }
             }
         }
-        return Result(loss: dataset.count == 0 ? 0 : lossSum / Double(dataset.count),
-                      samples: dataset.count, metrics: metrics)
+        return Result(loss: part.isEmpty ? 0 : lossSum / Double(part.count), samples: part.count, metrics: metrics)
     }
 }

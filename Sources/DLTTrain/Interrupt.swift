@@ -1,15 +1,18 @@
 import Foundation
 
 /// Ctrl-C during training: the first SIGINT asks the trainer to finish the current step, write
-/// last.safetensors and exit 130; a second one exits at once.
+/// last.safetensors and exit 130; a second one exits at once. Under mpirun, which turns Ctrl-C
+/// into SIGTERM for every rank, SIGTERM does the same.
 public enum Interrupt {
     nonisolated(unsafe) private static var requests: sig_atomic_t = 0
 
-    public static func install() {
-        signal(SIGINT) { _ in
+    public static func install(onTerminate: Bool = false) {
+        let handler: @convention(c) (Int32) -> Void = { _ in
             Interrupt.requests += 1
             if Interrupt.requests > 1 { _exit(130) }
         }
+        signal(SIGINT, handler)
+        if onTerminate { signal(SIGTERM, handler) }
     }
 
     public static var requested: Bool { requests > 0 }

@@ -4,13 +4,15 @@ import Foundation
 /// (epoch, step, loss, accuracy, images/s, ETA); in a pipe or CI, one plain line per epoch.
 public final class ProgressLine {
     private let live: Bool
+    /// Prints nothing: the ranks of an mpirun job other than rank 0.
+    private let quiet: Bool
     private var lastDraw = 0.0
 
-    public init(live: Bool = isatty(2) != 0) { self.live = live }
+    public init(live: Bool = isatty(2) != 0, quiet: Bool = false) { self.live = live; self.quiet = quiet }
 
     public func step(epoch: Int, epochs: Int, batch: Int, batches: Int, loss: Double, accuracy: Double?,
                      imagesPerSecond: Double, elapsed: Double) {
-        guard live else { return }
+        guard live && !quiet else { return }
         let now = Date().timeIntervalSinceReferenceDate
         if now - lastDraw < 0.1 && batch < batches { return }
         lastDraw = now
@@ -25,11 +27,13 @@ public final class ProgressLine {
     }
 
     public func epochEnd(_ summary: String) {
+        guard !quiet else { return }
         let prefix = live ? "\r\u{1B}[K" : ""
         FileHandle.standardError.write(Data((prefix + summary + "\n").utf8))
     }
 
     public func note(_ text: String) {
+        guard !quiet else { return }
         let prefix = live ? "\r\u{1B}[K" : ""
         FileHandle.standardError.write(Data((prefix + text + "\n").utf8))
     }

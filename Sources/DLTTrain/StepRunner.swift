@@ -28,11 +28,13 @@ public final class StepRunner {
     }
 
     /// Runs `step` on `batch`: in training with `backward`, parameter gradients accumulate.
-    public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool) throws -> Outcome {
+    /// `sampleOffset`: where `batch` starts in the step's global batch (a data-parallel rank's part).
+    public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool, sampleOffset: Int = 0) throws -> Outcome {
         load(inputs: batch.inputs, shape: batch.shape)
         let target = try lossTarget(labels: batch.labels, targets: batch.targets)
         // An evaluation pass that no backward follows may run the graph's inference plan.
-        let context = LayerContext(split: split, training: training, stepSeed: stepSeed, inferenceOnly: !training && !backward)
+        let context = LayerContext(split: split, training: training, stepSeed: stepSeed, inferenceOnly: !training && !backward,
+                                   sampleOffset: sampleOffset)
         let value = try step(target: target, context: context, backward: backward)
         return Outcome(loss: value, correct: countCorrect(labels: batch.labels))
     }

@@ -18,6 +18,8 @@ public struct TrainOptions {
     public var trainLimit: Int?
     public var resume: String?
     public var initFrom: String?
+    /// The ranks training together (`mpirun`); this process alone by default.
+    public var group = ProcessGroup.single
     public init() {}
 }
 
@@ -38,6 +40,8 @@ public final class Trainer {
     let trainableParameters: [NamedParameter]
     /// `train.prune`'s masks, when the config prunes.
     let pruner: MagnitudePruner?
+    /// The gradient allreduce and data sharding under mpirun; nil for one process.
+    let parallel: DataParallel?
     /// Layers of --init-from that the weights file did not hold (kept at their initialisation).
     public private(set) var layersNotInitialized: [String] = []
 
@@ -51,6 +55,9 @@ public final class Trainer {
         if let threads = options.threads, threads < 1 { throw UsageError("--threads must be positive, got \(threads)") }
         if let steps = options.maxSteps, steps < 1 { throw UsageError("--max-steps must be positive, got \(steps)") }
         if let limit = options.trainLimit, limit < 1 { throw UsageError("--train-limit must be positive, got \(limit)") }
+        if options.group.isDistributed && batchSize < options.group.size {
+            throw UsageError("batch size \(batchSize) is smaller than the \(options.group.size) ranks: every rank needs a sample of each batch")
+        }
         if options.resume != nil && options.initFrom != nil {
             throw UsageError("--resume continues a run and --init-from starts one: give only one")
         }
@@ -76,6 +83,7 @@ public final class Trainer {
         }
         let trainable = setup.graph.namedParameters.map { NamedParameter(name: $0.name, parameter: $0.parameter) }
         trainableParameters = trainable.filter { $0.parameter.isTrainable }
+        parallel = options.group.isDistributed ? DataParallel(group: options.group, parameters: trainableParameters.map(\.parameter)) : nil
         optimizer = config.optimizer.makeOptimizer(parameters: trainable)
         pruner = try MagnitudePruner.make(config: config, graph: setup.graph, optimizer: optimizer)
         setup.runner.distillation = try Distillation.make(config: config, student: setup, threads: options.threads)
@@ -113,11 +121,15 @@ public final class Trainer {
 
     /// Trains until the epochs are done, --max-steps is reached, early stopping fires or Ctrl-C.
     public func run(progress: ProgressLine = ProgressLine()) throws -> Result {
-        try runDirectory.prepare(configText: setup.config.text, metricColumns: metricColumns, overwrite: options.overwrite,
-                                 keepEpochs: options.resume == nil ? nil : state.epoch)
+        // Every rank starts from rank 0's weights, which also holds the ranks together until all are ready.
+        parallel?.broadcast(setup.graph.namedParameters.map(\.parameter))
+        if writesRunDirectory {
+            try runDirectory.prepare(configText: setup.config.text, metricColumns: metricColumns, overwrite: options.overwrite,
+                                     keepEpochs: options.resume == nil ? nil : state.epoch)
+        }
         defer { runDirectory.close() }
         for name in layersNotInitialized { progress.note("init-from: layer '\(name)' is not in the weights file; it keeps its initialisation") }
-        Interrupt.install()
+        Interrupt.install(onTerminate: options.group.isDistributed)
         if epochs == 0 || state.epoch >= epochs {
             try save(to: runDirectory.lastCheckpoint)
             return Result(state: state, interrupted: false, lastValidation: nil)
@@ -142,15 +154,20 @@ public final class Trainer {
 
     private var batchesPerEpoch: Int { (data.train.count + batchSize - 1) / batchSize }
 
+    /// Rank 0 alone writes the run directory, metrics and checkpoints.
+    var writesRunDirectory: Bool { options.group.rank == 0 }
+
     /// The rest of the current epoch, step by step; an interrupt writes last.safetensors first.
     private func trainEpoch(progress: ProgressLine) throws -> EpochEnd {
-        let batcher = try epochBatcher()
+        let (batcher, batchCounts) = try epochBatcher()
         var started = Date().timeIntervalSinceReferenceDate
-        while let batch = batcher.next() {
-            guard let outcome = try trainStep(batch, progress: progress) else { continue }
-            state.epochLossSum += Double(outcome.loss) * Double(batch.count)
+        for count in batchCounts {
+            // A rank whose part of a short last batch is empty still joins the step's allreduce.
+            let batch = parallel?.slice(ofBatch: count).isEmpty == true ? nil : batcher.next()
+            guard let outcome = try trainStep(batch, globalCount: count, progress: progress) else { continue }
+            state.epochLossSum += Double(outcome.loss) * Double(count)
             state.epochCorrect += outcome.correct
-            state.epochSamples += batch.count
+            state.epochSamples += count
             let now = Date().timeIntervalSinceReferenceDate
             state.epochSeconds += now - started
             started = now
@@ -159,7 +176,7 @@ public final class Trainer {
                           accuracy: reportsAccuracy ? Double(state.epochCorrect) / Double(state.epochSamples) : nil,
                           imagesPerSecond: Double(state.epochSamples) / max(state.epochSeconds, 1e-9),
                           elapsed: state.epochSeconds)
-            if Interrupt.requested {
+            if outcome.interrupted {
                 try save(to: runDirectory.lastCheckpoint)
                 progress.note("interrupted at step \(state.step); wrote \(runDirectory.lastCheckpoint) (continue with --resume)")
                 return .interrupted
@@ -169,25 +186,51 @@ public final class Trainer {
         return .dataDone
     }
 
-    /// The batches of the current epoch still to train: its shuffle depends only on (seed, epoch),
-    /// its augmentation on (seed, epoch, sample index).
-    private func epochBatcher() throws -> Batcher {
+    /// The batches of the current epoch still to train, and each one's size over all ranks: the
+    /// shuffle depends only on (seed, epoch), the augmentation on (seed, epoch, sample index).
+    /// Under mpirun the batcher yields this rank's part of each batch.
+    private func epochBatcher() throws -> (Batcher, [Int]) {
         let trainCount = data.train.count
         var shuffler = SeededRandom(seed: seed, stream: UInt64(state.epoch))
         let order = setup.config.train.shuffle ? shuffler.permutation(trainCount) : Array(0..<trainCount)
         let remaining = Array(order[min(state.batchInEpoch * batchSize, trainCount)...])
-        return try Batcher(dataset: data.train, order: remaining, batchSize: batchSize, normalization: data.normalization,
-                           augmentation: Augmentation(transforms: data.augment, seed: seed, epoch: state.epoch))
+        let counts = stride(from: 0, to: remaining.count, by: batchSize).map { min(batchSize, remaining.count - $0) }
+        let batcher = try Batcher(dataset: data.train, order: parallel?.localOrder(remaining, batchSize: batchSize) ?? remaining,
+                                  batchSize: parallel?.slice(ofBatch: batchSize).count ?? batchSize,
+                                  normalization: data.normalization,
+                                  augmentation: Augmentation(transforms: data.augment, seed: seed, epoch: state.epoch))
+        return (batcher, counts)
+    }
+
+    /// A training step's figures over the whole (global) batch.
+    struct StepOutcome {
+        var loss: Float
+        var correct: Int
+        var interrupted: Bool
+    }
+
+    /// Forward and backward on this process's batch (none: a rank with no part of a short batch);
+    /// under mpirun the ranks' gradients and figures are then summed.
+    private func computeGradients(_ batch: Batch?, globalCount: Int) throws -> StepOutcome {
+        setup.graph.zeroGradients()
+        var local = StepRunner.Outcome(loss: 0, correct: 0)
+        if let batch {
+            local = try setup.runner.run(batch, training: true, stepSeed: stepSeed(state.step), backward: true,
+                                         sampleOffset: parallel?.slice(ofBatch: globalCount).lowerBound ?? 0)
+        }
+        pruner?.maskGradients()
+        guard let parallel else { return StepOutcome(loss: local.loss, correct: local.correct, interrupted: Interrupt.requested) }
+        let totals = parallel.reduceStep(localCount: batch?.count ?? 0, globalCount: globalCount, loss: local.loss,
+                                         correct: local.correct, interrupted: Interrupt.requested)
+        return StepOutcome(loss: totals.loss, correct: totals.correct, interrupted: totals.interrupted)
     }
 
     /// One optimizer step on `batch`; nil when a non-finite loss or gradient skipped it (on_nan: skip).
-    private func trainStep(_ batch: Batch, progress: ProgressLine) throws -> StepRunner.Outcome? {
+    private func trainStep(_ batch: Batch?, globalCount: Int, progress: ProgressLine) throws -> StepOutcome? {
         let graph = setup.graph, config = setup.config
         optimizer.learningRate = Float(Double(schedule.learningRate(atStep: state.step)) * state.learningRateFactor)
         pruner?.prepare(step: state.step)
-        graph.zeroGradients()
-        let outcome = try setup.runner.run(batch, training: true, stepSeed: stepSeed(state.step), backward: true)
-        pruner?.maskGradients()
+        let outcome = try computeGradients(batch, globalCount: globalCount)
         let norm = gradientNormSquared(clip: config.optimizer.clipNorm)
         if outcome.loss.isFinite && norm.isFinite {
             optimizer.step()
@@ -208,6 +251,7 @@ public final class Trainer {
     }
 
     func save(to path: String) throws {
+        guard writesRunDirectory else { return }
         do {
             try Checkpoint.save(graph: setup.graph, optimizer: optimizer, state: state, configText: setup.config.text,
                                 seed: seed, vocabulary: data.vocabulary,

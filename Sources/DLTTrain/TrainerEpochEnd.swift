@@ -6,9 +6,16 @@ import Foundation
 extension Trainer {
     func finishEpoch(progress: ProgressLine, partial: Bool) throws -> Evaluator.Result? {
         var validation: Evaluator.Result?
+        // Batchnorm statistics are per rank during an epoch; rank 0's, which its checkpoint
+        // saves, are the ones every rank validates with.
+        parallel?.broadcast(setup.graph.namedParameters.map(\.parameter).filter { !$0.isTrainable })
         if let val = data.validation, val.count > 0 {
-            validation = try Evaluator.evaluate(val, runner: setup.runner, normalization: data.normalization,
-                                                batchSize: batchSize)
+            if let parallel {
+                validation = try parallel.evaluate(val, runner: setup.runner, normalization: data.normalization, batchSize: batchSize)
+            } else {
+                validation = try Evaluator.evaluate(val, runner: setup.runner, normalization: data.normalization,
+                                                    batchSize: batchSize)
+            }
         }
         // A partial epoch is numbered as the epoch it stopped in.
         let epochNumber = partial ? state.epoch + 1 : state.epoch
@@ -48,6 +55,7 @@ extension Trainer {
 
     /// The row into the metrics files and TensorBoard, with a histogram of every weight.
     private func record(_ row: [String: Double?], epoch: Int) throws {
+        guard writesRunDirectory else { return }
         try runDirectory.append(row, epoch: epoch)
         for (name, parameter) in setup.graph.namedParameters where name.hasSuffix(".weight") {
             runDirectory.histogram(tag: name, values: parameter.value.array, epoch: epoch)

@@ -26,7 +26,7 @@ struct DLT: ParsableCommand {
             let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
             let message = lines.first ?? "bad usage"
             let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
-            FileHandle.standardError.write(Data("dlt: error: \(cleaned) (see \(helpCommand(in: lines)))\n".utf8))
+            ErrorReport.write("\(cleaned) (see \(helpCommand(in: lines)))")
             Foundation.exit(2)
         }
         do {

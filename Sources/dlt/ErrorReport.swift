@@ -30,8 +30,19 @@ enum ErrorReport {
                 (message, code) = (String(describing: error), 1)
             }
         }
-        let oneLine = message.replacingOccurrences(of: "\n", with: " ")
-        FileHandle.standardError.write(Data("dlt: error: \(oneLine)\n".utf8))
+        write(message.replacingOccurrences(of: "\n", with: " "))
         Foundation.exit(code)
+    }
+
+    /// `dlt: error: MESSAGE` on stderr. Under mpirun the other ranks first give rank 0 two seconds:
+    /// an error every rank meets (a bad config) ends the job from rank 0 with one line, and one
+    /// that a single rank meets (a file missing on its machine) is still told, with the rank.
+    static func write(_ message: String) {
+        var line = "dlt: error: \(message)\n"
+        if let rank = ProcessGroup.launchedRank, rank != 0 {
+            sleep(2)
+            line = "dlt: error: rank \(rank): \(message)\n"
+        }
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

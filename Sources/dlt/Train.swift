@@ -17,29 +17,33 @@ struct Train: ParsableCommand {
     @Option(help: "Start from these weights (safetensors, dlt layer names, PyTorch layouts).") var initFrom: String?
 
     func run() throws {
-        try config.with(train)
+        let group = try ProcessGroup.join()
+        try config.with { model in try train(model, group: group) }
     }
 
-    private func train(_ model: ModelConfig) throws {
+    private func train(_ model: ModelConfig, group: ProcessGroup) throws {
         var options = TrainOptions()
+        options.group = group
         options.outDir = out ?? resume.map { ($0 as NSString).deletingLastPathComponent }.flatMap { $0.isEmpty ? "." : $0 }
         options.overwrite = overwrite
         options.epochs = length.epochs
         options.batchSize = batch.batchSize
-        options.threads = threading.threads
+        options.threads = threading.threads ?? group.defaultThreads
         options.seed = seed
         options.maxSteps = length.maxSteps
         options.trainLimit = length.trainLimit
         options.resume = resume
         options.initFrom = initFrom
         let trainer = try Trainer(config: model, options: options)
-        let result = try trainer.run()
+        let result = try trainer.run(progress: ProgressLine(quiet: group.rank != 0))
+        group.finish()
+        if result.interrupted { throw ExitCode(130) }
+        guard group.rank == 0 else { return }
         var line = "run \(trainer.runDirectory.path): epoch \(result.state.epoch) step \(result.state.step)"
         if let validation = result.lastValidation {
             line += String(format: " val_loss %.4f", validation.loss)
             if let accuracy = validation.accuracy { line += String(format: " val_accuracy %.4f", accuracy) }
         }
         print(line + " checkpoint \(trainer.runDirectory.lastCheckpoint)")
-        if result.interrupted { throw ExitCode(130) }
     }
 }

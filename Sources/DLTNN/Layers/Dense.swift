@@ -23,6 +23,8 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
     private let preActivation = Tensor(shape: [0])
     /// dL/dz after the activation's derivative: (N, out).
     private let gradZ = Tensor(shape: [0])
+    /// Each slice's dW then db when the batch is split over threads.
+    private var gradientPartials: [Tensor] = []
 
     public init(name: String, units: Int, activation: Activation = .identity, useBias: Bool = true,
                 weightInit: Initializer = .glorotUniform) {
@@ -89,20 +91,7 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
             act.backward(output: output.pointer + offset, input: pre.map { $0 + offset },
                          gradient: gz + offset, count: rows.count * outF, channels: outF, inner: 1)
         }
-        // dW[out, in] += dZ^T (out x N) . X (N x in): split over output rows, so no reduction.
-        let dw = weight.gradient.pointer
-        context.split.parallelRanges(outF, minimumPerSlice: 8) { _, rows in
-            Gemm.multiply(transposeA: true, m: rows.count, n: inF, k: n,
-                          a: gz + rows.lowerBound, lda: outF, b: x.pointer, ldb: inF,
-                          beta: 1, c: dw + rows.lowerBound * inF, ldc: inF)
-            if let db = self.bias?.gradient.pointer {
-                for j in rows {
-                    var s: Float = 0
-                    for i in 0..<n { s += gz[i * outF + j] }
-                    db[j] += s
-                }
-            }
-        }
+        addParameterGradients(x: x.pointer, gradZ: gz, samples: x.shape[0], context: context)
         if let dx = inputGradients[0] {
             let w = weight.value.pointer
             context.split.forEachSlice(of: n) { _, rows in
@@ -110,6 +99,38 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
                               a: gz + rows.lowerBound * outF, lda: outF, b: w, ldb: inF,
                               c: dx.pointer + rows.lowerBound * inF, ldc: inF)
             }
+        }
+    }
+}
+
+extension Dense {
+    /// dW[out, in] += dZᵀ X and db += dZ's column sums. Each slice of samples sums its own rows;
+    /// with several slices into a partial each, added in slice order, which is what data-parallel
+    /// ranks holding those slices add up (DataParallel), so N ranks match N threads bit for bit.
+    func addParameterGradients(x: UnsafePointer<Float>, gradZ gz: UnsafePointer<Float>, samples: Int, context: LayerContext) {
+        let inF = inputFeatures, outF = units, perSample = sequenceLength ?? 1, weightCount = outF * inF
+        let slices = context.split.slices(for: samples)
+        while slices > 1 && gradientPartials.count < slices { gradientPartials.append(Tensor(shape: [weightCount + outF])) }
+        let hasBias = bias != nil
+        context.split.forEachSlice(of: samples) { slice, part in
+            let first = part.lowerBound * perSample, rows = part.count * perSample
+            let own = slices > 1 ? self.gradientPartials[slice].pointer : nil
+            let dw = own ?? self.weight.gradient.pointer
+            Gemm.multiply(transposeA: true, m: outF, n: inF, k: rows, a: gz + first * outF, lda: outF,
+                          b: x + first * inF, ldb: inF, beta: own == nil ? 1 : 0, c: dw, ldc: inF)
+            guard hasBias, let db = own.map({ $0 + weightCount }) ?? self.bias?.gradient.pointer else { return }
+            if own != nil { db.update(repeating: 0, count: outF) }
+            for i in first..<(first + rows) {
+                let row = gz + i * outF
+                for j in 0..<outF { db[j] += row[j] }
+            }
+        }
+        guard slices > 1 else { return }
+        let dw = weight.gradient.pointer, db = bias?.gradient.pointer
+        for s in 0..<slices {
+            let partial = gradientPartials[s].pointer
+            for i in 0..<weightCount { dw[i] += partial[i] }
+            if let db { for j in 0..<outF { db[j] += partial[weightCount + j] } }
         }
     }
 }

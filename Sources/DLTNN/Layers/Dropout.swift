@@ -4,8 +4,9 @@ import DLTCore
 /// 1 / (1 - rate), so evaluation is the identity. x (N, ...) -> y (N, ...), same shape.
 ///
 /// The mask comes from `SeededRandom(seed: context.stepSeed, stream: FNV-1a(name))`, drawn in
-/// element order: it depends only on the run seed, the step and the layer's name, never on the
-/// thread count or on how many steps ran before a resume.
+/// element order of the global batch (from `context.sampleOffset`): it depends only on the run
+/// seed, the step and the layer's name, never on the thread or rank count or on how many steps
+/// ran before a resume.
 public final class Dropout: Layer, IdentityAtInference {
     public let name: String
     public var typeName: String { "dropout" }
@@ -45,6 +46,7 @@ public final class Dropout: Layer, IdentityAtInference {
         mask.resize(to: x.shape)
         let m = mask.pointer, keep = 1 / (1 - rate), rate = rate
         var random = SeededRandom(seed: context.stepSeed, stream: stream)
+        for _ in 0..<(context.sampleOffset * perSample) { _ = random.nextFloat() }
         for i in 0..<count { m[i] = random.nextFloat() < rate ? 0 : keep }
         let xp = x.pointer, y = output.pointer
         context.split.parallelRanges(count) { _, range in

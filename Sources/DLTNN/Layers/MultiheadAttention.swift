@@ -16,8 +16,8 @@ import Foundation
 /// an output, and the mask passes on to the next layer.
 ///
 /// Dropout on the attention weights (training only) draws its keep mask per (sample, head) from
-/// `SeededRandom(seed: stepSeed, stream: FNV-1a(name) ^ (sample·heads + head)·φ)`: the same for any
-/// thread count and on a resume.
+/// `SeededRandom(seed: stepSeed, stream: FNV-1a(name) ^ (sample·heads + head)·φ)`, the sample
+/// numbered in the global batch: the same for any thread or rank count and on a resume.
 ///
 /// Initialisation as PyTorch: in_proj_weight xavier_uniform (fans D, 3D), out_proj.weight
 /// nn.Linear's uniform(±1/√D), biases zero.
@@ -111,7 +111,7 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
         let qkv = projections.pointer, c = attended.pointer
         let inW = inProjWeight.value.pointer, inB = inProjBias.value.pointer
         let outW = outProjWeight.value.pointer, outB = outProjBias.value.pointer
-        let seed = context.stepSeed
+        let seed = context.stepSeed, offset = context.sampleOffset
         context.split.forEachSlice(of: n) { slice, samples in
             let rows = samples.count * l, first = samples.lowerBound * l
             Gemm.multiply(transposeB: true, m: rows, n: 3 * d, k: d, a: x + first * d, lda: d,
@@ -120,7 +120,7 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
             let scratch = self.threadScratch[slice].pointer
             for s in samples {
                 for h in 0..<self.heads {
-                    self.attendForward(sample: s, head: h, dropping: dropping, seed: seed, scratch: scratch)
+                    self.attendForward(sample: s, head: h, dropping: dropping, seed: seed, sampleOffset: offset, scratch: scratch)
                 }
             }
             Gemm.multiply(transposeB: true, m: rows, n: d, k: d, a: c + first * d, lda: d,
@@ -215,7 +215,7 @@ extension MultiheadAttention {
 
     /// P = softmax(Q_h K_hᵀ / √d) with masked keys left out, P' = P ⊙ keep (training dropout),
     /// C_h = P' V_h. `scratch` holds at least L·L floats (P' when dropping).
-    func attendForward(sample s: Int, head h: Int, dropping: Bool, seed: UInt64,
+    func attendForward(sample s: Int, head h: Int, dropping: Bool, seed: UInt64, sampleOffset: Int,
                        scratch: UnsafeMutablePointer<Float>) {
         let l = length, d = headDim, ld = 3 * dim
         let (q, k, v) = headColumns(projections.pointer, sample: s, head: h)
@@ -227,7 +227,7 @@ extension MultiheadAttention {
         if dropping {
             let keep = keepMask.pointer + (s * heads + h) * l * l
             let rate = dropout, scale = 1 / (1 - dropout)
-            var random = dropoutRandom(seed: seed, sample: s, head: h)
+            var random = dropoutRandom(seed: seed, sample: sampleOffset + s, head: h)
             for i in 0..<(l * l) {
                 keep[i] = random.nextFloat() < rate ? 0 : scale
                 scratch[i] = p[i] * keep[i]

@@ -1,0 +1,84 @@
+import DLTCore
+import DLTData
+import DLTNN
+
+/// Data-parallel training over a process group, Horovod's recipe on MPI: every rank holds the
+/// whole model and takes its contiguous slice of each global batch (from the same shuffled
+/// order); after backward the ranks' gradients, each weighted by its share of the batch, are
+/// summed by one allreduce of a flat buffer, so every rank holds the gradient of the global
+/// batch's mean loss and steps the same optimizer to the same weights.
+final class DataParallel {
+    let group: ProcessGroup
+    /// The trainable parameters, in graph order: the layout of `flat`.
+    private let parameters: [Parameter]
+    /// Gradients, then `StepTotals`' three values; allocated once.
+    private let flat: UnsafeMutablePointer<Float>
+    private let gradientCount: Int
+    private static let totalsCount = 3
+
+    init(group: ProcessGroup, parameters: [Parameter]) {
+        self.group = group
+        self.parameters = parameters
+        gradientCount = parameters.reduce(0) { $0 + $1.gradient.count }
+        flat = .allocate(capacity: gradientCount + DataParallel.totalsCount)
+    }
+
+    deinit { flat.deallocate() }
+
+    /// This rank's part of a global batch of `n` samples (empty when n < ranks).
+    func slice(ofBatch n: Int) -> Range<Int> { ThreadSplit.range(of: group.rank, slices: group.size, total: n) }
+
+    /// This rank's samples of `order` cut into global batches of `batchSize`, in order: a batcher
+    /// with batch size `slice(ofBatch: batchSize).count` then yields this rank's part of each
+    /// global batch (the last one possibly shorter or missing).
+    func localOrder(_ order: [Int], batchSize: Int) -> [Int] {
+        var local: [Int] = []
+        local.reserveCapacity(order.count / group.size + batchSize)
+        var start = 0
+        while start < order.count {
+            let n = min(batchSize, order.count - start)
+            local += slice(ofBatch: n).map { order[start + $0] }
+            start += n
+        }
+        return local
+    }
+
+    /// One step's figures summed over the ranks.
+    struct StepTotals {
+        /// The global batch's mean loss.
+        var loss: Float
+        var correct: Int
+        /// Some rank was asked to stop (Ctrl-C, or mpirun forwarding SIGTERM).
+        var interrupted: Bool
+    }
+
+    /// Sums the ranks' gradients in place, each scaled by `localCount / globalCount` (its share of
+    /// the batch-mean loss), together with the step's loss, correct count and interrupt flag.
+    func reduceStep(localCount: Int, globalCount: Int, loss: Float, correct: Int, interrupted: Bool) -> StepTotals {
+        let weight = Float(localCount) / Float(globalCount)
+        var offset = 0
+        for parameter in parameters {
+            let count = parameter.gradient.count
+            let gradient = parameter.gradient.pointer, packed = flat + offset
+            for i in 0..<count { packed[i] = gradient[i] * weight }
+            offset += count
+        }
+        let totals = flat + gradientCount
+        totals[0] = localCount == 0 ? 0 : loss * weight
+        totals[1] = Float(correct)
+        totals[2] = interrupted ? 1 : 0
+        group.allreduceSum(flat, count: gradientCount + DataParallel.totalsCount)
+        offset = 0
+        for parameter in parameters {
+            let count = parameter.gradient.count
+            parameter.gradient.pointer.update(from: flat + offset, count: count)
+            offset += count
+        }
+        return StepTotals(loss: totals[0], correct: Int(totals[1]), interrupted: totals[2] > 0)
+    }
+
+    /// Rank 0's values of `parameters` to every rank (initial weights; batchnorm statistics).
+    func broadcast(_ parameters: [Parameter]) {
+        for parameter in parameters { group.broadcast(parameter.value.pointer, count: parameter.value.count) }
+    }
+}
