@@ -36,12 +36,13 @@ struct Sweep: ParsableCommand {
             grid: grid, random: random, seed: seed, epochs: length.epochs, maxSteps: length.maxSteps,
             trainLimit: length.trainLimit, monitor: monitor.key,
             trials: plan.trials.map { .init(name: $0.name, overrides: $0.overrides.map(\.description)) })
-        if try !definition.checkDirectory(directory) { try definition.write(to: directory) }
+        let continuing = try definition.checkDirectory(directory)
         if let random, plan.trials.count < random {
             FileHandle.standardError.write(Data("sweep: the --grid lists hold \(plan.trials.count) combinations; running each once\n".utf8))
         }
         var ledger = SweepLedger(directory: directory, plan: plan)
-        try runTrials(plan: plan, configs: trialConfigs, ledger: &ledger, monitor: monitor)
+        try runTrials(plan: plan, configs: trialConfigs, ledger: &ledger, monitor: monitor,
+                      definitionToWrite: continuing ? nil : definition)
         let report = SweepReport(ledger: ledger, monitor: monitor)
         print(output.json ? report.json : report.table, terminator: output.json ? "\n" : "")
         if !ledger.rows.contains(where: { $0.result.status == .finished }) {
@@ -50,16 +51,22 @@ struct Sweep: ParsableCommand {
     }
 
     /// Trials one after another, each with every core (or --threads); Ctrl-C stops the sweep with
-    /// exit 130, leaving the trial it stopped unrecorded so that a rerun resumes it.
-    private func runTrials(plan: SweepPlan, configs: [ModelConfig], ledger: inout SweepLedger, monitor: MetricMonitor) throws {
+    /// exit 130, leaving the trial it stopped unrecorded so that a rerun resumes it. A new sweep's
+    /// sweep.json is written once the first trial's data has loaded, so bad data writes nothing.
+    private func runTrials(plan: SweepPlan, configs: [ModelConfig], ledger: inout SweepLedger, monitor: MetricMonitor,
+                           definitionToWrite: SweepDefinition?) throws {
         let progress = ProgressLine()
+        var definitionToWrite = definitionToWrite
         Interrupt.install()
         for (index, (trial, trialConfig)) in zip(plan.trials, configs).enumerated() where !ledger.isFinished(trial) {
             if Interrupt.requested { throw ExitCode(130) }
-            progress.note("sweep: \(trial.name) (\(index + 1)/\(plan.trials.count)): \(trial.overrides.summary)")
             let run = SweepTrialRun(config: trialConfig, directory: ledger.directory + "/" + trial.name, epochs: length.epochs,
                                     maxSteps: length.maxSteps, trainLimit: length.trainLimit, threads: threading.threads)
-            guard let result = try run.run(monitor: monitor, progress: progress) else {
+            let trainer = try run.makeTrainer()
+            progress.note("sweep: \(trial.name) (\(index + 1)/\(plan.trials.count)): \(trial.overrides.summary)")
+            try definitionToWrite?.write(to: ledger.directory)
+            definitionToWrite = nil
+            guard let result = try run.run(trainer, monitor: monitor, progress: progress) else {
                 progress.note("sweep: interrupted in \(trial.name); run the same command again to continue")
                 throw ExitCode(130)
             }

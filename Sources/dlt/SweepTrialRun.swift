@@ -26,15 +26,11 @@ struct SweepTrialRun {
         return .resume(checkpoint: last)
     }
 
-    /// The trial's result, or nil when Ctrl-C stopped it (its last.safetensors then holds where it stood).
-    /// A run-time failure (a NaN loss with on_nan: stop) is a failed trial, not the sweep's end.
-    func run(monitor: MetricMonitor, progress: ProgressLine) throws -> SweepResult? {
-        let started = Date()
+    /// The trial's trainer, with config, graph, data and checkpoint checked and nothing written
+    /// yet; nil when the trial already trained.
+    func makeTrainer() throws -> Trainer? {
         let start = start
-        if start == .alreadyTrained {
-            progress.note("sweep: \(directory) finished training before the sweep stopped; reading its metrics")
-            return SweepResult(trial: name, runDirectory: directory, monitor: monitor, seconds: 0)
-        }
+        if start == .alreadyTrained { return nil }
         var options = TrainOptions()
         options.outDir = directory
         options.epochs = epochs
@@ -43,12 +39,23 @@ struct SweepTrialRun {
         options.threads = threads
         if case .resume(let checkpoint) = start {
             options.resume = checkpoint
-            progress.note("sweep: resuming \(name) from \(checkpoint)")
         } else {
             options.overwrite = true
         }
+        do { return try Trainer(config: config, options: options) } catch { throw config.restated(error) }
+    }
+
+    /// Trains with `trainer` (from `makeTrainer`); the trial's result, or nil when Ctrl-C stopped it
+    /// (its last.safetensors then holds where it stood). A run-time failure (a NaN loss with
+    /// on_nan: stop) is a failed trial, not the sweep's end.
+    func run(_ trainer: Trainer?, monitor: MetricMonitor, progress: ProgressLine) throws -> SweepResult? {
+        guard let trainer else {
+            progress.note("sweep: \(directory) finished training before the sweep stopped; reading its metrics")
+            return SweepResult(trial: name, runDirectory: directory, monitor: monitor, seconds: 0)
+        }
+        if let checkpoint = trainer.options.resume { progress.note("sweep: resuming \(name) from \(checkpoint)") }
+        let started = Date()
         do {
-            let trainer = try Trainer(config: config, options: options)
             if try trainer.run(progress: progress).interrupted { return nil }
         } catch let failure as RunFailure {
             progress.note("sweep: \(name) failed: \(failure.message)")

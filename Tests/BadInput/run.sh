@@ -203,6 +203,7 @@ check sweep_empty_grid 2 - "empty.*--grid" "$W/out_sweep_empty_grid" -- sweep ca
 check sweep_grid_no_values 2 "--grid optimizer.lr=" "no values" "$W/out_sweep_grid_no_values" -- sweep cases/valid.yaml --grid optimizer.lr= --out "$W/out_sweep_grid_no_values"
 check sweep_random_nothing 2 - "nothing to draw" "$W/out_sweep_random_nothing" -- sweep cases/valid.yaml --grid optimizer.lr=0.1 --random 3 --out "$W/out_sweep_random_nothing"
 check sweep_range_without_random 2 "--grid optimizer.lr=0.01:0.1" "--random" "$W/out_sweep_range" -- sweep cases/valid.yaml --grid optimizer.lr=0.01:0.1 --out "$W/out_sweep_range"
+check sweep_missing_data 2 cases/data/nope.csv "no such|not found|does not exist|cannot open" "$W/out_sweep_missing_data" -- sweep cases/data_csv_missing.yaml --grid optimizer.lr=0.1,0.2 --out "$W/out_sweep_missing_data"
 check sweep_seed_without_random 2 - "--random" "$W/out_sweep_seed" -- sweep cases/valid.yaml --grid optimizer.lr=0.1,0.2 --seed 3 --out "$W/out_sweep_seed"
 "$DLT" sweep cases/valid.yaml --grid optimizer.lr=0.1 --out "$W/sweepA" >/dev/null 2>&1 || echo "run.sh: could not run the reference sweep" >&2
 SWEEP_SUM=$(sha256sum "$W/sweepA/sweep.json" | cut -d' ' -f1)
