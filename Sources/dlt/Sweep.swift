@@ -28,7 +28,7 @@ struct Sweep: ParsableCommand {
         if ProcessGroup.launchedRank != nil { throw UsageError("dlt sweep runs its trials in one process; run it without mpirun") }
         let plan = try SweepPlan(grid: grid, random: random, seed: seed)
         let base = try config.load()
-        let trialConfigs = try plan.trials.map { try checkedConfig($0, base: base) }
+        let trialConfigs = try checkedConfigs(plan.trials)
         let directory = out ?? "runs/\(base.name)-sweep"
         let monitor = MetricMonitor(base.train.monitor)
         let definition = SweepDefinition(
@@ -74,20 +74,22 @@ struct Sweep: ParsableCommand {
         }
     }
 
-    /// The trial's config (the file, then --set, then the trial's values) checked like `dlt train`
+    /// Each trial's config (the file, then --set, then the trial's values) checked like `dlt train`
     /// checks it, graph included, so that a bad value fails before the first trial starts.
-    private func checkedConfig(_ trial: SweepPlan.Trial, base: ModelConfig) throws -> ModelConfig {
+    private func checkedConfigs(_ trials: [SweepPlan.Trial]) throws -> [ModelConfig] {
         let text: String
         do { text = try String(contentsOfFile: config.config, encoding: .utf8) } catch {
             throw ConfigError(file: config.config, location: nil, message: "the config file cannot be read")
         }
-        let trialConfig = try ModelConfig.parse(text: text, file: config.config,
-                                                overrides: try config.parsedOverrides() + trial.overrides)
-        do {
-            _ = try ModelSetup(config: trialConfig, threads: 1, seed: trialConfig.seed)
-        } catch {
-            throw trialConfig.restated(error)
+        let fixed = try config.parsedOverrides()
+        return try trials.map { trial in
+            let trialConfig = try ModelConfig.parse(text: text, file: config.config, overrides: fixed + trial.overrides)
+            do {
+                _ = try ModelSetup(config: trialConfig, threads: 1, seed: trialConfig.seed)
+            } catch {
+                throw trialConfig.restated(error)
+            }
+            return trialConfig
         }
-        return trialConfig
     }
 }

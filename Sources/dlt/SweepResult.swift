@@ -69,7 +69,9 @@ struct SweepResult {
         return object
     }
 
-    /// A value as YAML would read it, for JSON: a finite number stays a number, anything else is text.
+    /// A value as YAML would read it, for JSON: a finite number stays a number, anything else is
+    /// text. Letters other than an exponent's `e` make it text, so `nan`, `inf` and `0x1F`
+    /// (which `Double(_:)` would read) stay as written.
     static func jsonValue(_ text: String) -> Any {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let integer = Int(trimmed) { return integer }
