@@ -29,6 +29,11 @@ public struct TrainerState: Codable, Equatable {
     public var stoppedEarly = false
 
     public init() {}
+
+    /// Zeroes the current epoch's sums (at an epoch boundary).
+    mutating func restartEpochSums() {
+        epochLossSum = 0; epochCorrect = 0; epochSamples = 0; epochSeconds = 0
+    }
 }
 
 /// A checkpoint: weights and running statistics under their layer names (PyTorch layouts), the

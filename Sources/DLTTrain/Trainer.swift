@@ -99,6 +99,8 @@ public final class Trainer {
             try Checkpoint.loadOptimizer(contents, into: optimizer)
             try pruner?.restore(contents)
             state = contents.state
+            // A checkpoint at an epoch boundary (best.safetensors) may hold the finished epoch's sums.
+            if state.batchInEpoch == 0 { state.restartEpochSums() }
         } else if let initFrom = options.initFrom {
             layersNotInitialized = try WeightImport.load(path: initFrom, into: setup.graph)
         }
@@ -122,6 +124,7 @@ public final class Trainer {
     /// Trains until the epochs are done, --max-steps is reached, early stopping fires or Ctrl-C.
     public func run(progress: ProgressLine = ProgressLine()) throws -> Result {
         // Every rank starts from rank 0's weights, which also holds the ranks together until all are ready.
+        try parallel?.checkRanksAgree(trainingSamples: data.train.count, batchSize: batchSize)
         parallel?.broadcast(setup.graph.namedParameters.map(\.parameter))
         if writesRunDirectory {
             try runDirectory.prepare(configText: setup.config.text, metricColumns: metricColumns, overwrite: options.overwrite,

@@ -23,9 +23,10 @@ extension Trainer {
         try record(row, epoch: epochNumber)
         progress.epochEnd(summaryLine(row, epoch: epochNumber, partial: partial))
         // best.safetensors is saved before the sums restart (its trainer state has always held
-        // the finished epoch's sums); last.safetensors after, so --resume of it starts clean.
+        // the finished epoch's sums, which a resume drops); last.safetensors after, so --resume
+        // of it starts clean, except inside an epoch (--max-steps), which a resume continues.
         if !partial && applyPolicies(row, progress: progress) { try save(to: runDirectory.bestCheckpoint) }
-        state.epochLossSum = 0; state.epochCorrect = 0; state.epochSamples = 0; state.epochSeconds = 0
+        if !partial { state.restartEpochSums() }
         try writeLastCheckpoint(partial: partial)
         return validation
     }

@@ -34,6 +34,10 @@ struct Train: ParsableCommand {
         options.trainLimit = length.trainLimit
         options.resume = resume
         options.initFrom = initFrom
+        if let threads = threading.threads, group.isDistributed, group.rank == 0,
+           threads * group.localSize > ProcessInfo.processInfo.processorCount {
+            FileHandle.standardError.write(Data("note: \(group.localSize) ranks x \(threads) threads exceed this machine's \(ProcessInfo.processInfo.processorCount) cores; leave --threads out to share them\n".utf8))
+        }
         let trainer = try Trainer(config: model, options: options)
         let result = try trainer.run(progress: ProgressLine(quiet: group.rank != 0))
         group.finish()

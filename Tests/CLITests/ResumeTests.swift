@@ -56,6 +56,36 @@ import Testing
                                   "--resume", out.appendingPathComponent("last.safetensors").path] + Self.options)
             #expect(resumed.code == 0, "\(resumed.transcript)")
             try expectIdentical(out, to: reference)
+            // The epoch the resume finished averages over all of its steps, before and after the stop.
+            try expectSameTrainingMetrics(out, as: reference)
+        }
+    }
+
+    @Test func resumeFromBestCheckpointReportsTheNextEpochAlone() async throws {
+        let reference = try await Self.uninterrupted.get()
+        try await withTemporaryDirectory { dir in
+            let out = dir.appendingPathComponent("B")
+            let first = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "1"] + Self.options)
+            #expect(first.code == 0, "\(first.transcript)")
+            let resumed = await runDLT(["train", "configs/mnist_mlp.yaml", "--out", out.path, "--epochs", "2",
+                                  "--resume", out.appendingPathComponent("best.safetensors").path] + Self.options)
+            #expect(resumed.code == 0, "\(resumed.transcript)")
+            try expectIdentical(out, to: reference)
+            try expectSameTrainingMetrics(out, as: reference)
+        }
+    }
+
+    /// Each epoch's train_loss and train_accuracy in metrics.jsonl are the reference run's.
+    private func expectSameTrainingMetrics(_ resumed: URL, as reference: URL) throws {
+        func rows(_ run: URL) throws -> [[String: Any]] {
+            try String(contentsOf: run.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+                .split(separator: "\n").compactMap { jsonObject(String($0)) }
+        }
+        let expected = try rows(reference), actual = try rows(resumed)
+        #expect(expected.count == 2 && actual.count == 2, "two epoch rows each")
+        for (a, b) in zip(expected, actual) {
+            #expect(a["train_loss"] as? Double == b["train_loss"] as? Double, "epoch \(a["epoch"] ?? "?") train_loss")
+            #expect(a["train_accuracy"] as? Double == b["train_accuracy"] as? Double, "epoch \(a["epoch"] ?? "?") train_accuracy")
         }
     }
 }

@@ -7,7 +7,8 @@
 #  3. a batch whose last part is empty on one rank, dropout and a validation split stay in step;
 #  4. a bad data path exits 2 with one line; a bad flag on every rank is told once;
 #  5. kill -9 of one rank ends the job within seconds, and --resume of the last checkpoint
-#     (with 2 ranks, or with 1 process of 2 threads) gives the uninterrupted run's bits.
+#     (with 2 ranks, or with 1 process of 2 threads) gives the uninterrupted run's bits;
+#  6. Ctrl-C stops every rank after the same step with a checkpoint that resumes bit for bit.
 # Usage: Tests/Distributed/run.sh DLT_BINARY   (skips, exit 0, when mpirun is not installed)
 set -uo pipefail
 if [ $# -ne 1 ]; then echo "usage: $0 DLT_BINARY" >&2; exit 2; fi
@@ -68,6 +69,18 @@ sed 's#/usr/share/datasets/fashion-mnist/train-images#/nonexistent/train-images#
 "${MPI[@]}" -np 2 "$DLT" train "$W/sgd.yaml" --batch-size 1 --out "$W/tiny" >/dev/null 2>"$W/tiny.err"; code=$?
 [ "$code" = 2 ] && [ "$(wc -l < "$W/tiny.err")" = 1 ] && pass "a batch smaller than the ranks: exit 2, one line" \
   || fail "batch 1 on 2 ranks: exit $code, stderr: $(cat "$W/tiny.err")"
+# Ranks that disagree (MPMD launch: rank 1 gets other arguments): a file only rank 1 misses is
+# told once, naming the rank; another training set size is refused before the first step.
+"${MPI[@]}" -np 1 "$DLT" train "$W/sgd.yaml" --out "$W/mpmd" : -np 1 "$DLT" train "$W/bad.yaml" --out "$W/mpmd" \
+  >/dev/null 2>"$W/mpmd.err"; code=$?
+[ "$code" = 2 ] && [ "$(wc -l < "$W/mpmd.err")" = 1 ] && grep -q '^dlt: error: rank 1: .*nonexistent' "$W/mpmd.err" \
+  && pass "a data path missing on rank 1 only: exit 2, one line naming the rank" \
+  || fail "a data path missing on rank 1: exit $code, stderr: $(cat "$W/mpmd.err")"
+"${MPI[@]}" -np 1 "$DLT" train "$W/sgd.yaml" --train-limit 640 --out "$W/mpmd" : \
+  -np 1 "$DLT" train "$W/sgd.yaml" --train-limit 600 --out "$W/mpmd" >/dev/null 2>"$W/agree.err"; code=$?
+[ "$code" = 2 ] && [ "$(wc -l < "$W/agree.err")" = 1 ] && grep -q 'every rank needs the same config and data' "$W/agree.err" \
+  && pass "ranks with different training sets: exit 2, one line" \
+  || fail "ranks with different training sets: exit $code, stderr: $(cat "$W/agree.err")"
 
 # kill -9 of rank 1 after the second of four epochs; the job must end, and --resume continues.
 KILL=(--train-limit 640 --epochs 4 --batch-size 64)
@@ -94,6 +107,22 @@ same_bits "$W/whole/last.safetensors" "$W/killed/last.safetensors" && pass "--re
   || fail "--resume with 1 process"
 same_bits "$W/whole/last.safetensors" "$W/alone/last.safetensors" && pass "--resume of a 2-rank checkpoint in one 2-thread process: the same bits" \
   || fail "--resume in one process differs from the 2-rank run"
+
+# Ctrl-C to mpirun (which sends every rank SIGTERM) after the first epoch: all ranks stop after
+# the same step, rank 0 writes last.safetensors, and --resume gives the uninterrupted bits.
+"${MPI[@]}" -np 2 "$DLT" train "$W/sgd.yaml" "${KILL[@]}" --out "$W/stopped" >/dev/null 2>"$W/stopped.err" &
+job=$!
+for _ in $(seq 1 600); do
+  [ "$( { wc -l < "$W/stopped/metrics.jsonl"; } 2>/dev/null || echo 0)" -ge 1 ] && break
+  sleep 0.05
+done
+kill -INT "$job"; wait "$job"
+grep -q '^interrupted at step' "$W/stopped.err" && pass "Ctrl-C: every rank stops, rank 0 writes last.safetensors" \
+  || fail "Ctrl-C under mpirun: $(tail -1 "$W/stopped.err")"
+"${MPI[@]}" -np 2 "$DLT" train "$W/sgd.yaml" "${KILL[@]}" --resume "$W/stopped/last.safetensors" >/dev/null 2>&1 \
+  || fail "--resume after Ctrl-C"
+same_bits "$W/whole/last.safetensors" "$W/stopped/last.safetensors" && pass "--resume after Ctrl-C gives the uninterrupted bits" \
+  || fail "--resume after Ctrl-C differs from the uninterrupted run"
 
 [ "$FAILED" = 0 ] && echo "distributed: all passed" || echo "distributed: FAILED" >&2
 exit "$FAILED"

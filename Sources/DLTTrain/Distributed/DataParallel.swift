@@ -77,6 +77,16 @@ final class DataParallel {
         return StepTotals(loss: totals[0], correct: Int(totals[1]), interrupted: totals[2] > 0)
     }
 
+    /// Refuses to start when the ranks built different models or read different data (another
+    /// config or data file on some machine): their steps would not line up.
+    func checkRanksAgree(trainingSamples: Int, batchSize: Int) throws {
+        let mine = [Double(gradientCount), Double(trainingSamples), Double(batchSize)]
+        let all = group.allgather(mine)
+        if let r = all.firstIndex(where: { $0 != all[0] }) {
+            throw UsageError("rank \(r) has \(Int(all[r][0])) parameters, \(Int(all[r][1])) training samples and batch size \(Int(all[r][2])), rank 0 \(Int(all[0][0])), \(Int(all[0][1])) and \(Int(all[0][2])): every rank needs the same config and data (same paths on every machine)")
+        }
+    }
+
     /// Rank 0's values of `parameters` to every rank (initial weights; batchnorm statistics).
     func broadcast(_ parameters: [Parameter]) {
         for parameter in parameters { group.broadcast(parameter.value.pointer, count: parameter.value.count) }
