@@ -35,6 +35,9 @@ import Testing
             #expect(csv.first == "trial,status,optimizer.lr,model.layers.0.dense.units,monitor,best,best_epoch,epoch,step,seconds")
             #expect(csv.count == 5)
 
+            let runs = await runDLT(["runs", out.path])
+            #expect(runs.stdout.contains("trial-003  optimizer.lr=4.0 model.layers.0.dense.units=2"), "\(runs.transcript)")
+
             let rerun = await runDLT(Self.gridArguments + ["--out", out.path, "--json"])
             #expect(rerun.code == 0, "\(rerun.transcript)")
             #expect(!rerun.stderr.contains("sweep: trial-"), "finished trials are skipped: \(rerun.stderr)")
