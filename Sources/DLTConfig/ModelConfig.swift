@@ -6,8 +6,11 @@ import Yams
 /// loading) report their errors at the right line.
 public struct ModelConfig {
     public let file: String
-    /// The YAML text as given, saved into checkpoints and run directories.
+    /// The YAML text as given, saved into checkpoints and run directories; with overrides, the
+    /// document after them (ConfigRendering.swift).
     public let text: String
+    /// The `--set` values applied to the file, in order.
+    public let overrides: [ConfigOverride]
     /// Names the run directory; defaults to the file's base name without extension.
     public let name: String
     public let seed: UInt64
@@ -24,6 +27,7 @@ public struct ModelConfig {
     public let metrics: [String]
 
     let locations: [String: SourceLocation]
+    let documentOverrides: DocumentOverrides
     static let topLevelSection = "the config"
 
     public static let topLevelKeys = ["name", "seed", "data", "model", "loss", "optimizer", "schedule", "train", "metrics"]
@@ -37,7 +41,7 @@ public struct ModelConfig {
 
     /// Reads and checks a config file against the layer types of `layerTypes`; an unreadable or
     /// non-UTF-8 file is a `ConfigError` too.
-    public static func load(path: String, layerTypes: LayerSchemaTable) throws -> ModelConfig {
+    public static func load(path: String, layerTypes: LayerSchemaTable, overrides: [ConfigOverride] = []) throws -> ModelConfig {
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -49,12 +53,35 @@ public struct ModelConfig {
             throw ConfigError(file: path, location: firstInvalidUTF8(in: Array(data)),
                               message: "the file is not UTF-8 text (binary data?); a config is a YAML text file")
         }
-        return try parse(text: text, file: path, layerTypes: layerTypes)
+        return try parse(text: text, file: path, layerTypes: layerTypes, overrides: overrides)
     }
 
-    public static func parse(text: String, file: String, layerTypes: LayerSchemaTable) throws -> ModelConfig {
+    /// Checks config text, with `overrides` applied to the document first; an error at an
+    /// overridden value names its flag (`--set optimizer.lr=abc: ...`) instead of a line.
+    public static func parse(text: String, file: String, layerTypes: LayerSchemaTable,
+                             overrides: [ConfigOverride] = []) throws -> ModelConfig {
+        var documentOverrides = DocumentOverrides()
+        var root = try YAMLDocument.compose(text: text, file: file)
+        root = try documentOverrides.apply(overrides, to: root, text: text)
+        let checkedText = overrides.isEmpty ? text : try ConfigRendering.render(root, file: file, overrides: overrides)
+        do {
+            return try check(root, text: checkedText, file: file, layerTypes: layerTypes,
+                             overrides: overrides, documentOverrides: documentOverrides)
+        } catch let error as ConfigError {
+            throw documentOverrides.restated(error, file: file)
+        }
+    }
+
+    /// An error at a value that came from an override, restated with the override as its place;
+    /// later stages (graph building, data loading) pass their errors through this too.
+    public func restated(_ error: Error) -> Error {
+        guard let configError = error as? ConfigError else { return error }
+        return documentOverrides.restated(configError, file: file)
+    }
+
+    private static func check(_ root: Node, text: String, file: String, layerTypes: LayerSchemaTable,
+                              overrides: [ConfigOverride], documentOverrides: DocumentOverrides) throws -> ModelConfig {
         let reader = ValueReader(file: file)
-        let root = try YAMLDocument.compose(text: text, file: file)
         try checkFiniteNumbers(root, reader: reader)
         let top = try MappingReader(root, section: topLevelSection, reader: reader)
         guard case .mapping = root else { throw reader.error(root, "the config must be a mapping of keys (model, data, …)") }
@@ -92,9 +119,9 @@ public struct ModelConfig {
 
         var locations: [String: SourceLocation] = [:]
         collectLocations(root, path: "", into: &locations)
-        return ModelConfig(file: file, text: text, name: name, seed: UInt64(seedValue), data: data, input: input,
+        return ModelConfig(file: file, text: text, overrides: overrides, name: name, seed: UInt64(seedValue), data: data, input: input,
                            layers: layers, loss: loss, optimizer: optimizer, schedule: schedule, train: train,
-                           metrics: metrics, locations: locations)
+                           metrics: metrics, locations: locations, documentOverrides: documentOverrides)
     }
 
     private static func readMetrics(_ node: Node, reader: ValueReader) throws -> [String] {

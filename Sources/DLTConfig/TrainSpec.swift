@@ -31,6 +31,10 @@ public struct TrainSpec {
 
     public let epochs: Int
     public let batchSize: Int
+    /// The metric that picks best.safetensors and ranks `dlt sweep` trials (default val_loss, or
+    /// early_stopping's monitor); when given, early stopping and plateau reduction follow it unless
+    /// they name one.
+    public let monitor: String
     public let shuffle: Bool
     public let earlyStopping: EarlyStopping?
     public let reduceLROnPlateau: ReduceLROnPlateau?
@@ -45,7 +49,7 @@ public struct TrainSpec {
     public let distill: DistillSpec?
     public let location: SourceLocation
 
-    static let keys = ["epochs", "batch_size", "shuffle", "early_stopping", "reduce_lr_on_plateau",
+    static let keys = ["epochs", "batch_size", "monitor", "shuffle", "early_stopping", "reduce_lr_on_plateau",
                        "checkpoint_every", "freeze", "on_nan", "prune", "distill"]
 }
 
@@ -57,7 +61,7 @@ struct TrainParser {
 
     func parse(_ node: Node?, defaultLocation: SourceLocation) throws -> TrainSpec {
         guard let node else {
-            return TrainSpec(epochs: 5, batchSize: 32, shuffle: true, earlyStopping: nil, reduceLROnPlateau: nil,
+            return TrainSpec(epochs: 5, batchSize: 32, monitor: "val_loss", shuffle: true, earlyStopping: nil, reduceLROnPlateau: nil,
                              checkpointEvery: 1, freeze: [], onNaN: .stop, prune: nil, distill: nil, location: defaultLocation)
         }
         let options = try MappingReader(node, section: "train", reader: reader)
@@ -72,12 +76,16 @@ struct TrainParser {
                 return name
             }
         }
+        let explicitMonitor = try options.choice("monitor", monitors, kind: "monitor")
+        let stopping = try options.value("early_stopping").map { try earlyStopping($0, trainMonitor: explicitMonitor) }
+        let monitor = explicitMonitor ?? stopping?.monitor ?? "val_loss"
         return TrainSpec(
             epochs: try options.int("epochs", atLeast: 1) ?? 5,
             batchSize: try options.int("batch_size", atLeast: 1) ?? 32,
+            monitor: monitor,
             shuffle: try options.bool("shuffle") ?? true,
-            earlyStopping: try options.value("early_stopping").map(earlyStopping),
-            reduceLROnPlateau: try options.value("reduce_lr_on_plateau").map(reduceLROnPlateau),
+            earlyStopping: stopping,
+            reduceLROnPlateau: try options.value("reduce_lr_on_plateau").map { try reduceLROnPlateau($0, defaultMonitor: explicitMonitor ?? "val_loss") },
             checkpointEvery: try options.int("checkpoint_every", atLeast: 1) ?? 1,
             freeze: freeze,
             onNaN: try options.choice("on_nan", kind: "on_nan action") ?? .stop,
@@ -86,19 +94,25 @@ struct TrainParser {
             location: options.location ?? defaultLocation)
     }
 
-    private func earlyStopping(_ node: Node) throws -> TrainSpec.EarlyStopping {
+    /// best.safetensors and early stopping share one tracker, so they must follow one metric.
+    private func earlyStopping(_ node: Node, trainMonitor: String?) throws -> TrainSpec.EarlyStopping {
         let options = try MappingReader(node, section: "train.early_stopping", reader: reader)
         try options.checkKeys(allowed: ["monitor", "patience", "min_delta"])
-        return .init(monitor: try options.choice("monitor", monitors, kind: "monitor") ?? "val_loss",
+        let monitor = try options.choice("monitor", monitors, kind: "monitor")
+        if let monitor, let trainMonitor, monitor != trainMonitor {
+            throw reader.error(options.node("monitor"),
+                               "train.early_stopping: monitor '\(monitor)' differs from train.monitor '\(trainMonitor)'; best.safetensors and early stopping follow one metric, so give it once")
+        }
+        return .init(monitor: monitor ?? trainMonitor ?? "val_loss",
                      patience: try options.int("patience", atLeast: 0) ?? 0,
                      minDelta: try options.double("min_delta", "≥ 0", { $0 >= 0 }) ?? 0,
                      location: options.location!)
     }
 
-    private func reduceLROnPlateau(_ node: Node) throws -> TrainSpec.ReduceLROnPlateau {
+    private func reduceLROnPlateau(_ node: Node, defaultMonitor: String) throws -> TrainSpec.ReduceLROnPlateau {
         let options = try MappingReader(node, section: "train.reduce_lr_on_plateau", reader: reader)
         try options.checkKeys(allowed: ["monitor", "factor", "patience", "min_lr"])
-        return .init(monitor: try options.choice("monitor", monitors, kind: "monitor") ?? "val_loss",
+        return .init(monitor: try options.choice("monitor", monitors, kind: "monitor") ?? defaultMonitor,
                      factor: try options.double("factor", "in (0, 1)", { $0 > 0 && $0 < 1 }) ?? 0.1,
                      patience: try options.int("patience", atLeast: 0) ?? 10,
                      minLR: try options.double("min_lr", "≥ 0", { $0 >= 0 }) ?? 0,

@@ -113,7 +113,7 @@ extension Trainer {
     private var bestEpoch: BestEpochTracker {
         get {
             let stopping = setup.config.train.earlyStopping
-            return BestEpochTracker(monitor: MetricMonitor(stopping?.monitor ?? "val_loss"), minDelta: stopping?.minDelta ?? 0,
+            return BestEpochTracker(monitor: MetricMonitor(setup.config.train.monitor), minDelta: stopping?.minDelta ?? 0,
                                     best: state.bestMonitored)
         }
         set { state.bestMonitored = newValue.best }

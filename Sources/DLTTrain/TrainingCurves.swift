@@ -1,47 +1,92 @@
 import DLTData
 import Foundation
 
-/// `dlt plot`: loss and accuracy per epoch from a run's metrics.jsonl, as SVG or PNG, for people
-/// who don't run TensorBoard. Two panels side by side; train solid, validation dashed.
+/// `dlt plot`: loss and accuracy per epoch from runs' metrics.jsonl, as SVG or PNG, for people
+/// who don't run TensorBoard. Two panels side by side; train solid, validation dashed. One run
+/// is drawn in two colours (train, validation) labelled in the panels; several runs get one
+/// colour each and a legend below the panels, one line per run.
 public enum TrainingCurves {
-    struct Series { let name: String; let points: [(Double, Double)]; let color: (UInt8, UInt8, UInt8); let dashed: Bool }
+    typealias Color = (UInt8, UInt8, UInt8)
+    struct Series { let name: String; let points: [(Double, Double)]; let color: Color; let dashed: Bool }
     struct Panel { let title: String; let series: [Series] }
+    struct LegendEntry { let label: String; let color: Color }
 
-    public static func render(runDirectory: String, to output: String) throws {
-        let path = runDirectory + "/metrics.jsonl"
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-            throw DataError(file: path, message: "cannot read the run's metrics (is \(runDirectory) a dlt run directory?)")
-        }
-        var rows: [[String: Double]] = []
-        for (n, line) in text.split(separator: "\n").enumerated() {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw DataError(file: path, message: "line \(n + 1) is not a JSON object")
-            }
-            rows.append(object.compactMapValues { ($0 as? NSNumber)?.doubleValue })
-        }
-        guard !rows.isEmpty else { throw DataError(file: path, message: "no epochs recorded yet") }
-        func series(_ key: String, _ color: (UInt8, UInt8, UInt8), dashed: Bool) -> Series {
-            Series(name: key, points: rows.compactMap { r in r["epoch"].flatMap { e in r[key].map { (e, $0) } } },
-                   color: color, dashed: dashed)
-        }
-        let blue: (UInt8, UInt8, UInt8) = (31, 119, 180), orange: (UInt8, UInt8, UInt8) = (255, 127, 14)
-        let panels = [
-            Panel(title: "loss", series: [series("train_loss", blue, dashed: false), series("val_loss", orange, dashed: true)]),
-            Panel(title: "accuracy", series: [series("train_accuracy", blue, dashed: false), series("val_accuracy", orange, dashed: true)]),
-        ].filter { $0.series.contains { !$0.points.isEmpty } }
-        let lower = output.lowercased()
-        if lower.hasSuffix(".svg") {
-            try write(Data(svg(panels).utf8), to: output)
-        } else if lower.hasSuffix(".png") {
-            var canvas = RasterCanvas(width: 960, height: 400)
-            draw(panels, on: &canvas)
-            try PNGWriter.write(rgb: canvas.pixels, width: canvas.width, height: canvas.height, to: output)
-        } else {
-            throw UsageError("-o must end in .png or .svg, got \(output)")
+    /// A run to draw and how the legend names it (its directory name, or a sweep trial's overrides).
+    public struct Run {
+        public let directory: String
+        public let label: String
+        public init(directory: String, label: String) {
+            self.directory = directory
+            self.label = label
         }
     }
 
-    static let panelWidth = 480.0, panelHeight = 400.0, margin = 50.0
+    public static func render(runDirectory: String, to output: String) throws {
+        try render(runs: [Run(directory: runDirectory, label: runDirectory)], to: output)
+    }
+
+    public static func render(runs: [Run], to output: String) throws {
+        let lower = output.lowercased()
+        guard lower.hasSuffix(".svg") || lower.hasSuffix(".png") else {
+            throw UsageError("-o must end in .png or .svg, got \(output)")
+        }
+        var rowsByRun: [[[String: Double]]] = []
+        for run in runs {
+            let rows = try RunMetrics.read(runDirectory: run.directory).rows
+            guard !rows.isEmpty else { throw DataError(file: RunMetrics.path(in: run.directory), message: "no epochs recorded yet") }
+            rowsByRun.append(rows)
+        }
+        let (panels, legend) = runs.count == 1 ? singleRun(rowsByRun[0]) : severalRuns(runs, rowsByRun)
+        if lower.hasSuffix(".svg") {
+            try write(Data(svg(panels, legend: legend).utf8), to: output)
+        } else {
+            var canvas = RasterCanvas(width: Int(panelWidth) * 2, height: Int(height(legend: legend)))
+            draw(panels, legend: legend, on: &canvas)
+            try PNGWriter.write(rgb: canvas.pixels, width: canvas.width, height: canvas.height, to: output)
+        }
+    }
+
+    static func series(_ rows: [[String: Double]], _ key: String, name: String, _ color: Color, dashed: Bool) -> Series {
+        Series(name: name, points: rows.compactMap { r in r["epoch"].flatMap { e in r[key].map { (e, $0) } } },
+               color: color, dashed: dashed)
+    }
+
+    private static func singleRun(_ rows: [[String: Double]]) -> ([Panel], [LegendEntry]) {
+        let blue: Color = (31, 119, 180), orange: Color = (255, 127, 14)
+        let panels = ["loss", "accuracy"].map { metric in
+            Panel(title: metric, series: [series(rows, "train_" + metric, name: "train_" + metric, blue, dashed: false),
+                                          series(rows, "val_" + metric, name: "val_" + metric, orange, dashed: true)])
+        }
+        return (panels.filter { $0.series.contains { !$0.points.isEmpty } }, [])
+    }
+
+    private static func severalRuns(_ runs: [Run], _ rowsByRun: [[[String: Double]]]) -> ([Panel], [LegendEntry]) {
+        let colors = runs.indices.map { palette[$0 % palette.count] }
+        let panels = ["loss", "accuracy"].map { metric in
+            Panel(title: metric, series: zip(rowsByRun, colors).flatMap { rows, color in
+                [series(rows, "train_" + metric, name: "", color, dashed: false),
+                 series(rows, "val_" + metric, name: "", color, dashed: true)]
+            })
+        }
+        let legend = zip(runs, colors).map { LegendEntry(label: $0.label, color: $1) }
+        return (panels.filter { $0.series.contains { !$0.points.isEmpty } }, legend)
+    }
+
+    /// Matplotlib's tab10, the colours people read plots in.
+    static let palette: [Color] = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+                                   (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+
+    static let panelWidth = 480.0, panelHeight = 400.0, margin = 50.0, legendLine = 20.0
+    /// Legend labels are cut to what fits the image's width in the 12-pixel font.
+    static let legendCharacters = 72
+
+    static func height(legend: [LegendEntry]) -> Double {
+        legend.isEmpty ? panelHeight : panelHeight + 36 + Double(legend.count) * legendLine
+    }
+
+    static func legendText(_ entry: LegendEntry) -> String {
+        entry.label.count <= legendCharacters ? entry.label : String(entry.label.prefix(legendCharacters - 3)) + "..."
+    }
 
     /// Maps a panel's data to pixel coordinates inside panel `index`.
     static func projection(_ panel: Panel, index: Int) -> (Double, Double) -> (Double, Double) {
@@ -58,48 +103,6 @@ public enum TrainingCurves {
     static func bounds(_ panel: Panel) -> (Double, Double) {
         let ys = panel.series.flatMap(\.points).map(\.1)
         return (ys.min() ?? 0, ys.max() ?? 1)
-    }
-
-    static func svg(_ panels: [Panel]) -> String {
-        var out = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(panelWidth) * panels.count)\" height=\"\(Int(panelHeight))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        out += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
-        for (i, panel) in panels.enumerated() {
-            let project = projection(panel, index: i)
-            let left = Double(i) * panelWidth + margin
-            out += "<text x=\"\(left)\" y=\"24\" font-size=\"14\">\(panel.title) (min \(fixed(bounds(panel).0, 4)), max \(fixed(bounds(panel).1, 4)))</text>\n"
-            out += "<rect x=\"\(left)\" y=\"40\" width=\"\(panelWidth - margin - 20)\" height=\"\(panelHeight - margin - 40)\" fill=\"none\" stroke=\"#888\"/>\n"
-            for (k, s) in panel.series.enumerated() where !s.points.isEmpty {
-                let points = s.points.map { p -> String in let (x, y) = project(p.0, p.1); return "\(x),\(y)" }.joined(separator: " ")
-                let color = "rgb(\(s.color.0),\(s.color.1),\(s.color.2))"
-                out += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"\(s.dashed ? " stroke-dasharray=\"6,4\"" : "") points=\"\(points)\"/>\n"
-                out += "<text x=\"\(left + 10)\" y=\"\(panelHeight - 14 - Double(k) * 0)\" dx=\"\(k * 210)\" fill=\"\(color)\">\(s.name)</text>\n"
-            }
-            out += "<text x=\"\(left + (panelWidth - margin) / 2)\" y=\"\(panelHeight - 30)\">epoch</text>\n"
-        }
-        return out + "</svg>\n"
-    }
-
-    static func draw(_ panels: [Panel], on canvas: inout RasterCanvas) {
-        canvas.fill(255, 255, 255)
-        for (i, panel) in panels.enumerated() {
-            let project = projection(panel, index: i)
-            let left = Int(Double(i) * panelWidth + margin)
-            let (low, high) = bounds(panel)
-            canvas.text("\(panel.title)  min \(fixed(low, 4))  max \(fixed(high, 4))", x: left, y: 18, color: (0, 0, 0))
-            canvas.rectangle(x0: left, y0: 40, x1: Int((Double(i) + 1) * panelWidth - 20), y1: Int(panelHeight - margin), color: (136, 136, 136))
-            for (k, s) in panel.series.enumerated() where !s.points.isEmpty {
-                for (a, b) in zip(s.points, s.points.dropFirst()) {
-                    let p = project(a.0, a.1), q = project(b.0, b.1)
-                    canvas.line(Int(p.0), Int(p.1), Int(q.0), Int(q.1), color: s.color, dashed: s.dashed)
-                }
-                for point in s.points {
-                    let p = project(point.0, point.1)
-                    canvas.dot(Int(p.0), Int(p.1), color: s.color)
-                }
-                canvas.text(s.name, x: left + 10 + k * 210, y: Int(panelHeight) - 30, color: s.color)
-            }
-            canvas.text("epoch", x: left + Int(panelWidth - margin) / 2 - 15, y: Int(panelHeight) - 16, color: (0, 0, 0))
-        }
     }
 
     private static func write(_ data: Data, to path: String) throws {

@@ -16,7 +16,7 @@ struct Augment: ParsableCommand {
     }
 
     func run() throws {
-        let preview = try AugmentationPreview(config: try config.load(), samples: samples)
+        let preview = try config.with { try AugmentationPreview(config: $0, samples: samples) }
         let image = try ImageGrid.render(values: preview.values, sampleShape: preview.sampleShape, count: preview.count,
                                          labels: preview.labels, limit: samples)
         try PNGWriter.write(rgb: image.rgb, width: image.width, height: image.height, to: output)

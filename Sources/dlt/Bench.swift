@@ -17,9 +17,10 @@ struct Bench: ParsableCommand {
     }
 
     func run() throws {
-        let model = try config.load()
-        let setup = try ModelSetup(config: model, threads: threading.threads, seed: model.seed)
-        let figures = try Benchmark.run(setup: setup, batchSize: batch.batchSize ?? model.train.batchSize, steps: steps)
+        let (model, figures) = try config.with { model in
+            let setup = try ModelSetup(config: model, threads: threading.threads, seed: model.seed)
+            return (model, try Benchmark.run(setup: setup, batchSize: batch.batchSize ?? model.train.batchSize, steps: steps))
+        }
         if output.json {
             let object: [String: Any] = [
                 "model": model.name, "batch_size": figures.batchSize, "threads": figures.threads,

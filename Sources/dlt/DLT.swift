@@ -9,7 +9,7 @@ struct DLT: ParsableCommand {
         abstract: "Train, evaluate, run and export deep-learning models described in a YAML config.",
         version: DLTVersion.description,
         subcommands: [Train.self, Eval.self, Predict.self, Export.self, Quantize.self, Summary.self, Bench.self, Plot.self,
-                      Augment.self])
+                      Augment.self, Sweep.self, Runs.self])
 
     /// Parses and runs, mapping every failure to the exit codes of README.md: 2 for bad usage, config or
     /// data (reported before any work), 1 for failures at run time; one line on stderr, never a trace.

@@ -42,11 +42,24 @@ struct JSONOutputOptions: ParsableArguments {
     @Flag(help: "Print one JSON object instead of the table.") var json = false
 }
 
-/// The CONFIG argument (train, summary, bench).
+/// The CONFIG argument and its `--set KEY=VALUE` overrides (train, summary, bench, augment).
 struct ConfigArgument: ParsableArguments {
     @Argument(help: "The model config (YAML).") var config: String
+    @Option(name: .customLong("set"), help: ArgumentHelp(
+        "Override one config value: a dotted path and a YAML value, e.g. optimizer.lr=0.01 or model.layers.2.conv2d.filters=128 (repeatable).",
+        valueName: "KEY=VALUE"))
+    var overrides: [String] = []
 
-    func load() throws -> ModelConfig { try ModelConfig.load(path: config) }
+    func parsedOverrides() throws -> [ConfigOverride] { try overrides.map { try ConfigOverride(argument: $0) } }
+
+    func load() throws -> ModelConfig { try ModelConfig.load(path: config, overrides: parsedOverrides()) }
+
+    /// Loads the config and runs `body` on it; a config error that later stages (graph, data)
+    /// raise at an overridden value names its `--set` flag too.
+    func with<T>(_ body: (ModelConfig) throws -> T) throws -> T {
+        let model = try load()
+        do { return try body(model) } catch { throw model.restated(error) }
+    }
 }
 
 /// The CKPT argument (eval, predict, export).

@@ -8,8 +8,9 @@ struct Summary: ParsableCommand {
     @OptionGroup var config: ConfigArgument
 
     func run() throws {
-        let model = try config.load()
-        let setup = try ModelSetup(config: model, threads: 1, seed: model.seed)
-        print(ModelSummary.render(setup.graph, modelName: model.name), terminator: "")
+        let text = try config.with { model in
+            ModelSummary.render(try ModelSetup(config: model, threads: 1, seed: model.seed).graph, modelName: model.name)
+        }
+        print(text, terminator: "")
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DLTConfig
 import DLTTrain
 import Foundation
 
@@ -17,7 +18,10 @@ struct Train: ParsableCommand {
 
     func run() throws {
         let group = try ProcessGroup.join()
-        let model = try config.load()
+        try config.with { model in try train(model, group: group) }
+    }
+
+    private func train(_ model: ModelConfig, group: ProcessGroup) throws {
         var options = TrainOptions()
         options.group = group
         options.outDir = out ?? resume.map { ($0 as NSString).deletingLastPathComponent }.flatMap { $0.isEmpty ? "." : $0 }

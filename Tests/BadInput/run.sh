@@ -191,6 +191,27 @@ check quantize_calibration_zero 2 - "calibration" "$W/out_q2.onnx" -- quantize "
 check quantize_not_checkpoint 2 cases/data/tiny.csv "safetensors|checkpoint|header" "$W/out_q3.onnx" -- quantize cases/data/tiny.csv -o "$W/out_q3.onnx"
 check cli_plot_not_a_run 2 gen "metrics|run" "$W/out_plot.png" -- plot gen -o "$W/out_plot.png"
 
+echo "--- experiments (--set, sweep, runs)"
+check set_bad_value 2 "--set optimizer.lr=abc" "number" "$W/out_set_bad_value" -- train cases/valid.yaml --set optimizer.lr=abc --out "$W/out_set_bad_value"
+check set_unknown_key 2 "--set optimizer.lrr=0.1" "did you mean 'lr'" "$W/out_set_unknown_key" -- train cases/valid.yaml --set optimizer.lrr=0.1 --out "$W/out_set_unknown_key"
+check set_no_equals 2 "--set optimizer.lr" "KEY=VALUE" "$W/out_set_no_equals" -- train cases/valid.yaml --set optimizer.lr --out "$W/out_set_no_equals"
+check set_bad_index 2 "--set model.layers.5.dense.units=3" "list" "$W/out_set_bad_index" -- train cases/valid.yaml --set model.layers.5.dense.units=3 --out "$W/out_set_bad_index"
+check set_summary_bad_value 2 "--set model.layers.0.dense.units=0" "units" - -- summary cases/valid.yaml --set model.layers.0.dense.units=0
+check sweep_unknown_key 2 "--grid optimizr.lr=0.1" "did you mean 'optimizer'" "$W/out_sweep_unknown_key" -- sweep cases/valid.yaml --grid optimizr.lr=0.1,0.2 --out "$W/out_sweep_unknown_key"
+check sweep_bad_value 2 "--grid optimizer.lr=abc" "number" "$W/out_sweep_bad_value" -- sweep cases/valid.yaml --grid optimizer.lr=0.1,abc --out "$W/out_sweep_bad_value"
+check sweep_empty_grid 2 - "empty.*--grid" "$W/out_sweep_empty_grid" -- sweep cases/valid.yaml --out "$W/out_sweep_empty_grid"
+check sweep_grid_no_values 2 "--grid optimizer.lr=" "no values" "$W/out_sweep_grid_no_values" -- sweep cases/valid.yaml --grid optimizer.lr= --out "$W/out_sweep_grid_no_values"
+check sweep_random_nothing 2 - "nothing to draw" "$W/out_sweep_random_nothing" -- sweep cases/valid.yaml --grid optimizer.lr=0.1 --random 3 --out "$W/out_sweep_random_nothing"
+check sweep_range_without_random 2 "--grid optimizer.lr=0.01:0.1" "--random" "$W/out_sweep_range" -- sweep cases/valid.yaml --grid optimizer.lr=0.01:0.1 --out "$W/out_sweep_range"
+check sweep_missing_data 2 cases/data/nope.csv "no such|not found|does not exist|cannot open" "$W/out_sweep_missing_data" -- sweep cases/data_csv_missing.yaml --grid optimizer.lr=0.1,0.2 --out "$W/out_sweep_missing_data"
+check sweep_seed_without_random 2 - "--random" "$W/out_sweep_seed" -- sweep cases/valid.yaml --grid optimizer.lr=0.1,0.2 --seed 3 --out "$W/out_sweep_seed"
+"$DLT" sweep cases/valid.yaml --grid optimizer.lr=0.1 --out "$W/sweepA" >/dev/null 2>&1 || echo "run.sh: could not run the reference sweep" >&2
+SWEEP_SUM=$(sha256sum "$W/sweepA/sweep.json" | cut -d' ' -f1)
+check sweep_other_sweep 2 "$W/sweepA" "different sweep" - -- sweep cases/valid.yaml --grid optimizer.lr=0.2 --out "$W/sweepA"
+if [ "$(sha256sum "$W/sweepA/sweep.json" | cut -d' ' -f1)" != "$SWEEP_SUM" ]; then FAIL=$((FAIL + 1)); FAILED+=(sweep_other_sweep_unchanged); echo "FAIL  sweep_other_sweep_unchanged  sweep.json was modified"; fi
+check sweep_not_a_sweep_dir 2 "$W/ref" "not a sweep directory" - -- sweep cases/valid.yaml --grid optimizer.lr=0.1 --out "$W/ref"
+check runs_no_runs 2 gen "no run directories" - -- runs gen
+
 echo "--- predict"
 check predict_wrong_image_size 2 gen/image_10x10.png "10|size|shape|8" "$W/out_predict_size.csv" -- predict "$W/refimg/last.safetensors" gen/image_10x10.png -o "$W/out_predict_size.csv"
 check predict_missing_input 2 gen/no_image.png "no such|not found|does not exist|cannot open" "$W/out_predict_missing.csv" -- predict "$W/refimg/last.safetensors" gen/no_image.png -o "$W/out_predict_missing.csv"

@@ -95,6 +95,18 @@ struct SectionTests {
         #expect(error?.message.contains("unknown monitor 'val_f1'") == true, "\(String(describing: error))")
     }
 
+    @Test func trainMonitorDefaultsAndSharesEarlyStoppingsMetric() throws {
+        let base = configWithLayers(layers)
+        #expect(try ModelConfig.parse(text: base, file: "a.yaml").train.monitor == "val_loss")
+        let given = try ModelConfig.parse(text: base + "train: {monitor: val_accuracy, early_stopping: {patience: 2}}\n", file: "a.yaml")
+        #expect(given.train.monitor == "val_accuracy" && given.train.earlyStopping?.monitor == "val_accuracy")
+        let fromStopping = try ModelConfig.parse(text: base + "train: {early_stopping: {monitor: train_loss}}\n", file: "a.yaml")
+        #expect(fromStopping.train.monitor == "train_loss")
+        let error = configError(base + "train: {monitor: val_accuracy, early_stopping: {monitor: val_loss}}\n")
+        #expect(error?.message.contains("differs from train.monitor 'val_accuracy'") == true, "\(String(describing: error))")
+        #expect(configError(base + "train: {monitor: val_f1}\n")?.message.contains("unknown monitor 'val_f1'") == true)
+    }
+
     @Test func nesterovNeedsMomentum() {
         let error = configError(configWithLayers(layers) + "optimizer: {name: sgd, nesterov: true}\n")
         #expect(error?.message.contains("nesterov needs momentum > 0") == true)

@@ -53,13 +53,13 @@ public enum LayerRegistry {
 }
 
 extension ModelConfig {
-    /// Reads and checks a config file with dlt's layer types.
-    public static func load(path: String) throws -> ModelConfig {
-        try load(path: path, layerTypes: LayerRegistry.schemas)
+    /// Reads and checks a config file with dlt's layer types, `overrides` (`--set`) applied first.
+    public static func load(path: String, overrides: [ConfigOverride] = []) throws -> ModelConfig {
+        try load(path: path, layerTypes: LayerRegistry.schemas, overrides: overrides)
     }
 
     /// Checks config text with dlt's layer types; `file` names it in errors.
-    public static func parse(text: String, file: String) throws -> ModelConfig {
-        try parse(text: text, file: file, layerTypes: LayerRegistry.schemas)
+    public static func parse(text: String, file: String, overrides: [ConfigOverride] = []) throws -> ModelConfig {
+        try parse(text: text, file: file, layerTypes: LayerRegistry.schemas, overrides: overrides)
     }
 }
