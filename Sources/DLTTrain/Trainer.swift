@@ -132,7 +132,7 @@ public final class Trainer {
         }
         defer { runDirectory.close() }
         for name in layersNotInitialized { progress.note("init-from: layer '\(name)' is not in the weights file; it keeps its initialisation") }
-        Interrupt.install(onTerminate: options.group.isDistributed)
+        Interrupt.install(distributed: options.group.isDistributed)
         if epochs == 0 || state.epoch >= epochs {
             try save(to: runDirectory.lastCheckpoint)
             return Result(state: state, interrupted: false, lastValidation: nil)

@@ -24,8 +24,6 @@ struct Sweep: ParsableCommand {
     @OptionGroup var output: JSONOutputOptions
 
     func run() throws {
-        // Every rank would run every trial into the same files: trials are data-parallel only via dlt train.
-        if ProcessGroup.launchedRank != nil { throw UsageError("dlt sweep runs its trials in one process; run it without mpirun") }
         let plan = try SweepPlan(grid: grid, random: random, seed: seed)
         let base = try config.load()
         let trialConfigs = try checkedConfigs(plan.trials)
