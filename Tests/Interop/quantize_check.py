@@ -2,8 +2,10 @@
 check it with onnx.checker (opset 13, int8 weights behind DequantizeLinear), run it in
 onnxruntime on the whole Fashion-MNIST test split and compare with dlt's own int8 simulation:
   - with graph optimisations off, onnxruntime runs the Q/DQ nodes as written, the same float
-    arithmetic as dlt: outputs agree to float rounding (an activation that lands on a rounding
-    boundary may move one int8 step; the check allows that for a few outputs);
+    arithmetic as dlt: outputs agree to float rounding. An activation that lands on a rounding
+    boundary may move one int8 step, and the deeper the model the more samples meet one (resnet_small
+    quantizes 15 tensors): the check allows that in up to 1% of the samples, and bounds how far
+    one such step moves an output (0.05; mnist_cnn has shown 0.019);
   - with onnxruntime's default optimisations (its integer kernels), accuracy agrees with dlt's
     `int8_accuracy` within 0.5 point.
 """
@@ -41,11 +43,12 @@ def check_file(report, label, model_path, summary, simulated, x, labels, size_bo
         report.check(f"quantize {label} checker", False, str(error).splitlines()[0])
         return
     plain = session(model_path, optimize=False).run(["output"], {"input": x})[0]
-    diff = np.abs(plain - simulated)
-    off = int((diff > 1e-4).sum())
+    same_shape = plain.shape == simulated.shape
+    diff = np.abs(plain - simulated).reshape(len(plain), -1) if same_shape else np.ones((1, 1))
+    off = int((diff.max(axis=1) > 1e-4).sum())
     report.check(f"quantize {label} onnxruntime (no optimisation) vs dlt simulation",
-                 plain.shape == simulated.shape and off <= max(10, plain.size // 1000),
-                 f"max |diff| {diff.max():.2e}, {off} of {plain.size} outputs beyond 1e-4")
+                 same_shape and off <= max(10, len(plain) // 100) and diff.max() <= 0.05,
+                 f"max |diff| {diff.max():.2e}, {off} of {len(plain)} samples beyond 1e-4")
     fused = session(model_path, optimize=True).run(["output"], {"input": x})[0]
     ort_accuracy = float((fused.argmax(axis=1) == labels).mean())
     gap = abs(ort_accuracy - summary["int8_accuracy"])
