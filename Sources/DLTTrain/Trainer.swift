@@ -249,7 +249,8 @@ public final class Trainer {
             state.step += 1; state.batchInEpoch += 1
             return nil
         case .stop:
-            throw RunFailure("step \(state.step + 1) (epoch \(state.epoch + 1)): the \(what) became NaN or infinite, first in layer '\(layer)'; training stopped, \(runDirectory.lastCheckpoint) keeps the last good epoch (set train.on_nan: skip to skip such steps, or lower the learning rate)")
+            // Under mpirun the loss and gradients are the summed ones, so every rank stops here.
+            throw ReportedByRankZero.on(options.group, RunFailure("step \(state.step + 1) (epoch \(state.epoch + 1)): the \(what) became NaN or infinite, first in layer '\(layer)'; training stopped, \(runDirectory.lastCheckpoint) keeps the last good epoch (set train.on_nan: skip to skip such steps, or lower the learning rate)"), exitCode: 1)
         }
     }
 

@@ -18,6 +18,7 @@ enum ErrorReport {
         case let e as EngineError: (message, code) = (e.message, 2)
         case let e as RunFailure: (message, code) = (e.message, 1)
         case let e as ExitCode: Foundation.exit(e.rawValue)
+        case let e as ReportedByRankZero: Foundation.exit(e.exitCode)
         default:
             // ArgumentParser's own errors (help requests, bad flags) thrown while running.
             if DLT.exitCode(for: error) == .success {

@@ -5,7 +5,7 @@
 #     with 1 thread; over shared memory and over TCP on loopback;
 #  2. a repeat gives the same bits, and TCP gives the bits of shared memory;
 #  3. a batch whose last part is empty on one rank, dropout and a validation split stay in step;
-#  4. a bad data path exits 2 with one line; a bad flag on every rank is told once;
+#  4. a bad data path exits 2 with one line, a NaN loss 1 with one line; a bad flag on every rank is told once;
 #  5. kill -9 of one rank ends the job within seconds, and --resume of the last checkpoint
 #     (with 2 ranks, or with 1 process of 2 threads) gives the uninterrupted run's bits;
 #  6. a stop signal ends every rank after the same step with a checkpoint that resumes bit for bit.
@@ -69,6 +69,10 @@ sed 's#/usr/share/datasets/fashion-mnist/train-images#/nonexistent/train-images#
 "${MPI[@]}" -np 2 "$DLT" train "$W/sgd.yaml" --batch-size 1 --out "$W/tiny" >/dev/null 2>"$W/tiny.err"; code=$?
 [ "$code" = 2 ] && [ "$(wc -l < "$W/tiny.err")" = 1 ] && pass "a batch smaller than the ranks: exit 2, one line" \
   || fail "batch 1 on 2 ranks: exit $code, stderr: $(cat "$W/tiny.err")"
+# A NaN loss: the summed loss is NaN on every rank, every rank stops, the job prints one line.
+(cd Tests/BadInput && "${MPI[@]}" -np 2 "$DLT" train cases/nan_huge_lr.yaml --out "$W/nan" >/dev/null 2>"$W/nan.err"); code=$?
+[ "$code" = 1 ] && [ "$(wc -l < "$W/nan.err")" = 1 ] && grep -q 'NaN or infinite' "$W/nan.err" \
+  && pass "a NaN loss on 2 ranks: exit 1, one line" || fail "a NaN loss on 2 ranks: exit $code, stderr: $(cat "$W/nan.err")"
 "${MPI[@]}" -np 2 "$DLT" summary "$W/sgd.yaml" >"$W/summary.out" 2>"$W/summary.err"; code=$?
 [ "$code" = 2 ] && [ "$(wc -l < "$W/summary.err")" = 1 ] && [ ! -s "$W/summary.out" ] \
   && pass "commands other than train refuse mpirun: exit 2, one line" \

@@ -83,7 +83,7 @@ final class DataParallel {
         let mine = [Double(gradientCount), Double(trainingSamples), Double(batchSize)]
         let all = group.allgather(mine)
         if let r = all.firstIndex(where: { $0 != all[0] }) {
-            throw UsageError("rank \(r) has \(Int(all[r][0])) parameters, \(Int(all[r][1])) training samples and batch size \(Int(all[r][2])), rank 0 \(Int(all[0][0])), \(Int(all[0][1])) and \(Int(all[0][2])): every rank needs the same config and data (same paths on every machine)")
+            throw ReportedByRankZero.on(group, UsageError("rank \(r) has \(Int(all[r][0])) parameters, \(Int(all[r][1])) training samples and batch size \(Int(all[r][2])), rank 0 \(Int(all[0][0])), \(Int(all[0][1])) and \(Int(all[0][2])): every rank needs the same config and data (same paths on every machine)"), exitCode: 2)
         }
     }
 
