@@ -26,8 +26,16 @@ struct Conv2DTests {
         Case(input: [2, 7, 7], filters: 2, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (2, 2), activation: .tanh),
         Case(input: [1, 6, 7], filters: 3, kernel: (2, 3), stride: (2, 1), padding: .same, dilation: (1, 1), activation: .relu),
         Case(input: [2, 5, 4], filters: 2, kernel: (1, 2), stride: (1, 2), padding: .explicit(height: 2, width: 0), dilation: (1, 1), activation: .sigmoid),
-        // 180 x 256 = 46,080 floats of columns per image: the 131,072-float chunk holds 2 images,
-        // so a batch of 3 is unfolded as chunks of 2 + 1.
+        // Stride 1 with at most 32 filters and channels runs the shifted-plane path: filters not
+        // a multiple of its 4-channel block, same padding only after (kernel 2), a 1-wide plane row.
+        Case(input: [3, 6, 5], filters: 5, kernel: (2, 2), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
+        Case(input: [2, 4, 1], filters: 6, kernel: (3, 1), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
+        // More than 32 filters at stride 1: the im2col + sgemm path.
+        Case(input: [2, 5, 5], filters: 34, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .sigmoid),
+        // Stride 2 keeps it on im2col: 180 x 64 = 11,520 floats of columns per image, so the
+        // 131,072-float chunk holds 11 images and a batch of 3 is one chunk; stride 1 (the
+        // shifted-plane path) of the same layer, on two threads against one.
+        Case(input: [20, 16, 16], filters: 2, kernel: (3, 3), stride: (2, 2), padding: .same, dilation: (1, 1), activation: .tanh),
         Case(input: [20, 16, 16], filters: 2, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
         // GELU keeps its pre-activation: each slice and chunk must read its own images' part.
         Case(input: [2, 5, 5], filters: 3, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .gelu),

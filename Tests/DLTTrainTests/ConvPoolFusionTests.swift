@@ -9,11 +9,12 @@ import Testing
 /// linear conv, and the batch split over threads.
 @Suite struct ConvPoolFusionTests {
     private func makeGraph(fuses: Bool) throws -> Graph {
-        let graph = Graph(inputShape: [3, 11, 13])
+        // One input channel and 33 filters: both convs on the im2col path, the one that fuses.
+        let graph = Graph(inputShape: [1, 11, 13])
         graph.fusesLayers = fuses
         let c0 = try graph.append(Conv2D(name: "c0", filters: 4, kernel: (3, 3), activation: .relu), inputs: [.modelInput])
         let p0 = try graph.append(MaxPool2D(name: "p0", size: (2, 2)), inputs: [.node(c0)])
-        let c1 = try graph.append(Conv2D(name: "c1", filters: 5, kernel: (2, 2), padding: .same), inputs: [.node(p0)])
+        let c1 = try graph.append(Conv2D(name: "c1", filters: 33, kernel: (2, 2), padding: .same), inputs: [.node(p0)])
         let p1 = try graph.append(MaxPool2D(name: "p1", size: (2, 2)), inputs: [.node(c1)])
         let flat = try graph.append(Flatten(name: "flat"), inputs: [.node(p1)])
         try graph.append(Dense(name: "head", units: 3), inputs: [.node(flat)])

@@ -60,6 +60,19 @@ extension Elementwise {
         while i < count { sum += x[i] * x[i]; i += 1 }
         return sum
     }
+
+    /// Σ x, in 16 lanes added in a fixed order (the same bits for the same input).
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>(repeating: 0)
+        var i = 0
+        while i + 16 <= count {
+            lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var sum = lanes.sum()
+        while i < count { sum += x[i]; i += 1 }
+        return sum
+    }
 }
 
 extension Elementwise {

@@ -33,6 +33,10 @@ public final class ActivationLayer: OutputActivationLayer, StandaloneActivationL
         let perSample = channels * inner, act = activation, channels = channels, inner = inner
         context.split.forEachSlice(of: inputs[0].shape[0]) { _, range in
             let offset = range.lowerBound * perSample, count = range.count * perSample
+            if act == .relu {  // one vectorised pass instead of a copy and a scalar max
+                Elementwise.addBias(y + offset, x + offset, bias: 0, count: count, relu: true)
+                return
+            }
             (y + offset).update(from: x + offset, count: count)
             act.apply(y + offset, count: count, channels: channels, inner: inner)
         }
@@ -45,6 +49,10 @@ public final class ActivationLayer: OutputActivationLayer, StandaloneActivationL
         let perSample = channels * inner, act = activation, channels = channels, inner = inner
         context.split.forEachSlice(of: dx.shape[0]) { _, range in
             let offset = range.lowerBound * perSample, count = range.count * perSample
+            if act == .relu {
+                Elementwise.copyWherePositive(gx + offset, gy + offset, mask: y + offset, count: count)
+                return
+            }
             (gx + offset).update(from: gy + offset, count: count)
             act.backward(output: y + offset, input: x + offset, gradient: gx + offset,
                          count: count, channels: channels, inner: inner)

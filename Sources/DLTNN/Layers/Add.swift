@@ -29,8 +29,7 @@ public final class Add: ElementwiseSumLayer {
         context.split.parallelRanges(output.count) { _, range in
             (y + range.lowerBound).update(from: inputs[0].pointer + range.lowerBound, count: range.count)
             for input in inputs.dropFirst() {
-                let x = input.pointer
-                for i in range { y[i] += x[i] }
+                Elementwise.addShort(y + range.lowerBound, input.pointer + range.lowerBound, count: range.count)
             }
         }
     }

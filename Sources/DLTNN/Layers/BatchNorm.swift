@@ -82,15 +82,11 @@ public final class BatchNorm: ChannelAffineAtInference {
             for ch in range {
                 if training {
                     var sum = 0.0
-                    for s in 0..<n {
-                        let p = x + (s * c + ch) * inner
-                        for i in 0..<inner { sum += Double(p[i]) }
-                    }
+                    for s in 0..<n { sum += Double(Lanes.sum(x + (s * c + ch) * inner, count: inner)) }
                     let mu = sum / Double(max(count, 1))
                     var sq = 0.0
                     for s in 0..<n {
-                        let p = x + (s * c + ch) * inner
-                        for i in 0..<inner { let d = Double(p[i]) - mu; sq += d * d }
+                        sq += Double(Lanes.sumOfSquaredDeviations(x + (s * c + ch) * inner, from: Float(mu), count: inner))
                     }
                     let variance = sq / Double(max(count, 1))
                     let unbiased = count > 1 ? sq / Double(count - 1) : variance
@@ -105,7 +101,7 @@ public final class BatchNorm: ChannelAffineAtInference {
                 let scale = gamma[ch] * invStd[ch], shift = beta[ch] - mean[ch] * scale
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
-                    for i in 0..<inner { y[offset + i] = x[offset + i] * scale + shift }
+                    Lanes.affine(y + offset, x + offset, scale: scale, shift: 0, plus: shift, count: inner)
                 }
             }
         }
@@ -126,29 +122,92 @@ public final class BatchNorm: ChannelAffineAtInference {
         forEachChannelRange(batch: n, context.split) { range in
             for ch in range {
                 let mu = mean[ch], inv = invStd[ch]
-                var sumDy = 0.0, sumDyXhat = 0.0
+                var sumDy = 0.0, sumDyCentered = 0.0
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
-                    for i in 0..<inner {
-                        let g = Double(gy[offset + i])
-                        sumDy += g
-                        sumDyXhat += g * Double((x[offset + i] - mu) * inv)
-                    }
+                    let (g, gc) = Lanes.sumAndCenteredDot(gy + offset, x + offset, mean: mu, count: inner)
+                    sumDy += Double(g)
+                    sumDyCentered += Double(gc)
                 }
+                let sumDyXhat = sumDyCentered * Double(inv)
                 dGamma[ch] += Float(sumDyXhat)
                 dBeta[ch] += Float(sumDy)
                 guard let dx else { continue }
+                // k * (dy - meanDy - (x - mu) * inv * meanDyXhat) as a * dy + b * x + shift.
                 let k = gamma[ch] * inv
                 let meanDy = training ? Float(sumDy / count) : 0
                 let meanDyXhat = training ? Float(sumDyXhat / count) : 0
+                let b = -k * inv * meanDyXhat, shift = -k * meanDy - b * mu
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
-                    for i in 0..<inner {
-                        let xhat = (x[offset + i] - mu) * inv
-                        dx[offset + i] = k * (gy[offset + i] - meanDy - xhat * meanDyXhat)
-                    }
+                    Lanes.affine(dx + offset, gy + offset, scale: k, shift: b, times: x + offset, plus: shift, count: inner)
                 }
             }
         }
     }
+}
+
+/// The per-plane loops of batchnorm on 16 lanes with a scalar tail; sums add the lanes in a
+/// fixed order, so they do not depend on the thread count.
+private enum Lanes {
+    typealias V = SIMD16<Float>
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
+
+    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { Elementwise.sum(x, count: count) }
+
+    /// Σ (x - mean)².
+    static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
+        var lanes = V(), i = 0
+        let m = V(repeating: mean)
+        while i + 16 <= count { let d = load(x + i) - m; lanes.addProduct(d, d); i += 16 }
+        var total = lanes.sum()
+        while i < count { let d = x[i] - mean; total += d * d; i += 1 }
+        return total
+    }
+
+    /// (Σ g, Σ g · (x - mean)).
+    static func sumAndCenteredDot(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mean: Float,
+                                  count: Int) -> (Float, Float) {
+        var sums = V(), dots = V(), i = 0
+        let m = V(repeating: mean)
+        while i + 16 <= count {
+            let v = load(g + i)
+            sums += v
+            dots.addProduct(v, load(x + i) - m)
+            i += 16
+        }
+        var sum = sums.sum(), dot = dots.sum()
+        while i < count { sum += g[i]; dot += g[i] * (x[i] - mean); i += 1 }
+        return (sum, dot)
+    }
+
+    /// dst = scale · src + shift · other + plus (`other` nil: no middle term).
+    static func affine(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale: Float, shift: Float,
+                       times other: UnsafePointer<Float>? = nil, plus: Float, count: Int) {
+        let a = V(repeating: scale), b = V(repeating: shift), c = V(repeating: plus)
+        var i = 0
+        if let other {
+            while i + 16 <= count {
+                var v = c
+                v.addProduct(load(src + i), a)
+                v.addProduct(load(other + i), b)
+                UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: V.self)
+                i += 16
+            }
+            while i < count { dst[i] = scale * src[i] + shift * other[i] + plus; i += 1 }
+        } else {
+            while i + 16 <= count {
+                var v = c
+                v.addProduct(load(src + i), a)
+                UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: V.self)
+                i += 16
+            }
+            while i < count { dst[i] = scale * src[i] + plus; i += 1 }
+        }
+    }
+}
+
+private extension SIMD16<Float> {
+    @inline(__always) mutating func addProduct(_ a: SIMD16<Float>, _ b: SIMD16<Float>) { self = addingProduct(a, b) }
 }

@@ -11,6 +11,9 @@ import DLTCore
 /// columns, because writing them to fresh memory (the whole batch's columns) cost more than
 /// unfolding twice into cache-resident memory.
 ///
+/// Stride-1 layers with few filters and channels run without columns instead
+/// (Conv2DShiftedPlanes.swift); the rest of this file is the im2col + sgemm path.
+///
 /// A graph may run the plain 2x2 max pool that follows a ReLU (or linear) conv inside it
 /// (`absorb(.maxPool2x2)`): forward then pools each chunk's gemm result while it is in cache and writes
 /// only the pooled output, and backward builds dZ from the pooled gradient, so the conv's own
@@ -38,11 +41,17 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     var addsResidual = false
     private var workspaces: [Conv2DWorkspace] = []
     /// Pre-activation output, kept only for GELU.
-    private let preActivation = Tensor(shape: [0])
+    let preActivation = Tensor(shape: [0])
     /// A vector of ones, at least count*P long, for the bias gradient's row sums.
     private let ones = Tensor(shape: [0])
     /// Per-thread dW and db when more than one slice runs, summed in slice order (deterministic).
     private var gradientPartials: [Tensor] = []
+    /// The shifted-plane path's state (Conv2DShiftedPlanes.swift): each tap's shift in the padded
+    /// plane, the same negated (dX), one workspace per slice, and the re-laid weights.
+    var tapOffsets: [Int] = []
+    var negatedTapOffsets: [Int] = []
+    var shiftedWorkspaces: [ShiftedPlaneWorkspace] = []
+    let packedWeights = Tensor(shape: [0])
 
     public init(name: String, filters: Int, kernel: (Int, Int), stride: (Int, Int) = (1, 1),
                 padding: Padding = .valid, dilation: (Int, Int) = (1, 1), activation: Activation = .identity,
@@ -99,14 +108,14 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// Takes in the plain 2x2 max pool after a ReLU or linear conv.
     public func absorb(_ operation: FusibleOperation) -> Bool {
-        guard operation == .maxPool2x2, activation == .relu || activation == .identity else { return false }
+        guard operation == .maxPool2x2, activation == .relu || activation == .identity, !usesShiftedPlanes else { return false }
         if poolWinners == nil { poolWinners = Tensor(shape: [0]) }
         return true
     }
 
     /// Images [start, start + count) of the batch, multiplied together: columns and gemm output
     /// are (rows, ldc) with ldc = count * P.
-    private struct Chunk {
+    struct Chunk {
         let start: Int, count: Int, ldc: Int
     }
 
@@ -129,9 +138,13 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0], n = x.shape[0]
-        prepareWorkspaces(slices: context.split.slices(for: n), chunk: imagesPerChunk)
         poolWinners?.resize(to: output.shape)
         if activation.needsInput { preActivation.resize(to: output.shape) }
+        if usesShiftedPlanes {
+            forwardShifted(x, residual: addsResidual ? inputs[1] : nil, output: output, context: context)
+            return
+        }
+        prepareWorkspaces(slices: context.split.slices(for: n), chunk: imagesPerChunk)
         context.split.forEachSlice(of: n) { slice, images in
             let work = workspaces[slice]
             forEachChunk(of: images) { c in
@@ -171,20 +184,26 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
                 Elementwise.addBias(y + k * p, result + k * c.ldc + i * p, bias: b?[k] ?? 0, count: p, relu: fuseRelu)
             }
         }
-        guard !fuseRelu else { return }
-        let y = output.pointer + c.start * f * p
-        if let residual { Elementwise.addShort(y, residual.pointer + c.start * f * p, count: c.count * f * p) }
-        if activation.needsInput { (preActivation.pointer + c.start * f * p).update(from: y, count: c.count * f * p) }
-        activation.apply(y, count: c.count * f * p, channels: f, inner: p)
+        if !fuseRelu { finishOutput(output, images: c.start..<(c.start + c.count), residual: residual) }
+    }
+
+    /// The residual add and the activation over whole images of the output, which hold conv + bias.
+    func finishOutput(_ output: Tensor, images: Range<Int>, residual: Tensor?) {
+        let size = filters * geometry.outArea, y = output.pointer + images.lowerBound * size, count = images.count * size
+        if let residual { Elementwise.addShort(y, residual.pointer + images.lowerBound * size, count: count) }
+        if activation.needsInput { (preActivation.pointer + images.lowerBound * size).update(from: y, count: count) }
+        activation.apply(y, count: count, channels: filters, inner: geometry.outArea)
     }
 
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
         let x = inputs[0], n = x.shape[0]
-        let slices = context.split.slices(for: n), weightCount = filters * geometry.columnRows
-        if slices > 1 {
-            while gradientPartials.count < slices { gradientPartials.append(Tensor(shape: [weightCount + filters])) }
+        if usesShiftedPlanes {
+            backwardShifted(x, output: output, outputGradient: outputGradient, inputGradient: inputGradients[0], context: context)
+            return
         }
+        let slices = context.split.slices(for: n)
+        prepareGradientPartials(slices: slices)
         let chunk = imagesPerChunk, p = geometry.outArea
         if bias != nil && ones.count < chunk * p { ones.resize(to: [chunk * p]); ones.fill(1) }
         prepareWorkspaces(slices: slices, chunk: chunk)
@@ -205,6 +224,13 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
             }
         }
         if slices > 1 { addSlicePartials(slices: slices) }
+    }
+
+    /// One dW + db buffer per slice when the batch is split.
+    func prepareGradientPartials(slices: Int) {
+        guard slices > 1 else { return }
+        let count = filters * geometry.columnRows + filters
+        while gradientPartials.count < slices { gradientPartials.append(Tensor(shape: [count])) }
     }
 
     /// dZ (F, ldc) from the pooled gradient: ReLU's mask is the pooled output's sign (the
@@ -228,7 +254,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// dZ = dY * act'(.), transposed from NCHW into (F, ldc) for the gemms; ReLU (the common
     /// case) is fused into the copy.
-    private func activationGradient(_ c: Chunk, output: Tensor, outputGradient: Tensor, dz: UnsafeMutablePointer<Float>) {
+    func activationGradient(_ c: Chunk, output: Tensor, outputGradient: Tensor, dz: UnsafeMutablePointer<Float>) {
         let p = geometry.outArea, f = filters, act = activation
         let gy = outputGradient.pointer + c.start * f * p, y = output.pointer + c.start * f * p
         let pre: UnsafePointer<Float>? = act.needsInput ? UnsafePointer(preActivation.pointer + c.start * f * p) : nil
@@ -250,7 +276,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// Where a slice adds dW and db: the parameters' own gradients with one slice, else the
     /// slice's partials (zeroed at its first chunk).
-    private func parameterGradientTargets(slice: Int?, clear: Bool) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?) {
+    func parameterGradientTargets(slice: Int?, clear: Bool) -> (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>?) {
         guard let slice else { return (weight.gradient.pointer, bias?.gradient.pointer) }
         let weightCount = filters * geometry.columnRows, dw = gradientPartials[slice].pointer
         if clear { dw.update(repeating: 0, count: weightCount + filters) }
@@ -287,7 +313,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     }
 
     /// The slices' dW and db added into the parameters' gradients, in slice order.
-    private func addSlicePartials(slices: Int) {
+    func addSlicePartials(slices: Int) {
         let weightCount = filters * geometry.columnRows
         let dw = weight.gradient.pointer, db = bias?.gradient.pointer
         for s in 0..<slices {

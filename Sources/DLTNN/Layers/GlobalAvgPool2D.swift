@@ -43,6 +43,10 @@ enum GlobalMean {
         split.parallelRanges(groups, minimumPerSlice: max(1, 4096 / max(reduced * inner, 1))) { _, range in
             for gIndex in range {
                 let src = x + gIndex * reduced * inner, dst = y + gIndex * inner
+                if inner == 1 {  // a plane's mean (2-D pools): in lanes, not a serial sum
+                    dst[0] = Elementwise.sum(src, count: reduced) * scale
+                    continue
+                }
                 dst.update(repeating: 0, count: inner)
                 for r in 0..<reduced {
                     let row = src + r * inner
@@ -59,6 +63,10 @@ enum GlobalMean {
         split.parallelRanges(groups, minimumPerSlice: max(1, 4096 / max(reduced * inner, 1))) { _, range in
             for gIndex in range {
                 let src = gy + gIndex * inner, dst = gx + gIndex * reduced * inner
+                if inner == 1 {
+                    dst.update(repeating: src[0] * scale, count: reduced)
+                    continue
+                }
                 for r in 0..<reduced {
                     let row = dst + r * inner
                     for i in 0..<inner { row[i] = src[i] * scale }

@@ -1,0 +1,166 @@
+/// Stride-1 convolution without an unfolded column matrix, for the few-channel layers where
+/// sgemm's small M (the filters) or small K (backward's dColumns = W^T dZ) runs far below peak.
+///
+/// Each image is copied into a zero-bordered plane of width `Wp` (the padded width). In that
+/// plane, output pixel q = oh * Wp + ow reads input q + offset(tap) with offset = kh * Wp + kw
+/// for every tap, so a whole plane is one 1-D correlation with `taps` fixed shifts: pixels
+/// vectorise across row ends, and the Wp - OW columns past each row's end are junk that the
+/// caller skips. Blocks of 4 output channels x 24 pixels stay in 12 AVX registers while the
+/// loop runs over input channels and taps (the register blocking of a direct convolution).
+///
+/// Lengths are multiples of `pixelBlock`; buffers hold that many pixels plus the largest
+/// shift beyond every plane, with finite values there (junk outputs only read them).
+public enum ShiftedPlaneConvolution {
+    public static let pixelBlock = 24
+    public static let channelBlock = 4
+    typealias Lanes = SIMD8<Float>
+
+    /// weights [o][c][t] re-laid as [o / 4][c][t][o % 4], zero rows padding o to a multiple of 4,
+    /// so a block's four weights per (c, t) are one contiguous read. `transposed` reads
+    /// weights [c][o][t] instead (backward's dX correlates dZ with W swapped over its channels).
+    public static func packWeights(_ weights: UnsafePointer<Float>, outChannels: Int, channels: Int, taps: Int,
+                                   transposed: Bool, into packed: UnsafeMutablePointer<Float>) {
+        let blocks = (outChannels + channelBlock - 1) / channelBlock
+        for b in 0..<blocks {
+            for c in 0..<channels {
+                for t in 0..<taps {
+                    let target = packed + ((b * channels + c) * taps + t) * channelBlock
+                    for j in 0..<channelBlock {
+                        let o = b * channelBlock + j
+                        guard o < outChannels else { target[j] = 0; continue }
+                        target[j] = transposed ? weights[(c * outChannels + o) * taps + t] : weights[(o * channels + c) * taps + t]
+                    }
+                }
+            }
+        }
+    }
+
+    public static func packedCount(outChannels: Int, channels: Int, taps: Int) -> Int {
+        (outChannels + channelBlock - 1) / channelBlock * channelBlock * channels * taps
+    }
+
+    /// output[o * outStride + q] = Σ_c Σ_t packed(o, c, t) * input[c * inStride + q + offsets[t]]
+    /// for q in 0..<length and o below outChannels rounded up to 4 (the padded rows get zeros).
+    public static func correlate(input: UnsafePointer<Float>, inStride: Int, channels: Int,
+                                 offsets: UnsafePointer<Int>, taps: Int, packed: UnsafePointer<Float>,
+                                 outChannels: Int, output: UnsafeMutablePointer<Float>, outStride: Int, length: Int) {
+        let blocks = (outChannels + channelBlock - 1) / channelBlock
+        var q = 0
+        while q < length {
+            for b in 0..<blocks {
+                correlateBlock(input: input + q, inStride: inStride, channels: channels, offsets: offsets, taps: taps,
+                               packed: packed + b * channels * taps * channelBlock,
+                               output: output + b * channelBlock * outStride + q, outStride: outStride)
+            }
+            q += pixelBlock
+        }
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>) -> Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
+    }
+
+    @inline(__always)
+    private static func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+    }
+
+    /// 4 output channels x 24 pixels.
+    @inline(__always)
+    private static func correlateBlock(input: UnsafePointer<Float>, inStride: Int, channels: Int,
+                                       offsets: UnsafePointer<Int>, taps: Int, packed: UnsafePointer<Float>,
+                                       output: UnsafeMutablePointer<Float>, outStride: Int) {
+        var a00 = Lanes(), a01 = Lanes(), a02 = Lanes()
+        var a10 = Lanes(), a11 = Lanes(), a12 = Lanes()
+        var a20 = Lanes(), a21 = Lanes(), a22 = Lanes()
+        var a30 = Lanes(), a31 = Lanes(), a32 = Lanes()
+        var w = packed
+        for c in 0..<channels {
+            let plane = input + c * inStride
+            for t in 0..<taps {
+                let x = plane + offsets[t]
+                let x0 = load(x), x1 = load(x + 8), x2 = load(x + 16)
+                let w0 = Lanes(repeating: w[0]), w1 = Lanes(repeating: w[1])
+                let w2 = Lanes(repeating: w[2]), w3 = Lanes(repeating: w[3])
+                a00.addProduct(x0, w0); a01.addProduct(x1, w0); a02.addProduct(x2, w0)
+                a10.addProduct(x0, w1); a11.addProduct(x1, w1); a12.addProduct(x2, w1)
+                a20.addProduct(x0, w2); a21.addProduct(x1, w2); a22.addProduct(x2, w2)
+                a30.addProduct(x0, w3); a31.addProduct(x1, w3); a32.addProduct(x2, w3)
+                w += channelBlock
+            }
+        }
+        store(a00, output); store(a01, output + 8); store(a02, output + 16)
+        let o1 = output + outStride, o2 = o1 + outStride, o3 = o2 + outStride
+        store(a10, o1); store(a11, o1 + 8); store(a12, o1 + 16)
+        store(a20, o2); store(a21, o2 + 8); store(a22, o2 + 16)
+        store(a30, o3); store(a31, o3 + 8); store(a32, o3 + 16)
+    }
+
+    /// dW[(o * channels + c) * taps + t] += Σ_q gradient[o * gradStride + q] * input[c * inStride + q + offsets[t]]
+    /// over q in 0..<length (a multiple of 8; the gradient is zero at junk pixels). Each sum runs in
+    /// 8 lanes added in a fixed order, so it is the same for the same inputs.
+    public static func accumulateWeightGradient(gradient: UnsafePointer<Float>, gradStride: Int, outChannels: Int,
+                                                input: UnsafePointer<Float>, inStride: Int, channels: Int,
+                                                offsets: UnsafePointer<Int>, taps: Int, length: Int,
+                                                weightGradient: UnsafeMutablePointer<Float>) {
+        var o = 0
+        while o < outChannels {
+            let rows = min(channelBlock, outChannels - o)
+            for c in 0..<channels {
+                var t = 0
+                while t < taps {
+                    let width = min(3, taps - t)
+                    weightGradientBlock(gradient: gradient + o * gradStride, gradStride: gradStride, rows: rows,
+                                        input: input + c * inStride, offsets: offsets + t, width: width, length: length,
+                                        target: weightGradient + (o * channels + c) * taps + t, targetStride: channels * taps)
+                    t += width
+                }
+            }
+            o += rows
+        }
+    }
+
+    /// Up to 4 gradient rows x up to 3 taps; absent rows and taps repeat the first and are not written.
+    @inline(__always)
+    private static func weightGradientBlock(gradient: UnsafePointer<Float>, gradStride: Int, rows: Int,
+                                            input: UnsafePointer<Float>, offsets: UnsafePointer<Int>, width: Int,
+                                            length: Int, target: UnsafeMutablePointer<Float>, targetStride: Int) {
+        let g0 = gradient, g1 = gradient + (rows > 1 ? gradStride : 0)
+        let g2 = gradient + (rows > 2 ? 2 * gradStride : 0), g3 = gradient + (rows > 3 ? 3 * gradStride : 0)
+        let x0 = input + offsets[0], x1 = input + offsets[width > 1 ? 1 : 0], x2 = input + offsets[width > 2 ? 2 : 0]
+        var a00 = Lanes(), a01 = Lanes(), a02 = Lanes()
+        var a10 = Lanes(), a11 = Lanes(), a12 = Lanes()
+        var a20 = Lanes(), a21 = Lanes(), a22 = Lanes()
+        var a30 = Lanes(), a31 = Lanes(), a32 = Lanes()
+        var q = 0
+        while q < length {
+            let v0 = load(x0 + q), v1 = load(x1 + q), v2 = load(x2 + q)
+            let d0 = load(g0 + q), d1 = load(g1 + q), d2 = load(g2 + q), d3 = load(g3 + q)
+            a00.addProduct(d0, v0); a01.addProduct(d0, v1); a02.addProduct(d0, v2)
+            a10.addProduct(d1, v0); a11.addProduct(d1, v1); a12.addProduct(d1, v2)
+            a20.addProduct(d2, v0); a21.addProduct(d2, v1); a22.addProduct(d2, v2)
+            a30.addProduct(d3, v0); a31.addProduct(d3, v1); a32.addProduct(d3, v2)
+            q += 8
+        }
+        addSums(a00, a01, a02, width: width, into: target)
+        if rows > 1 { addSums(a10, a11, a12, width: width, into: target + targetStride) }
+        if rows > 2 { addSums(a20, a21, a22, width: width, into: target + 2 * targetStride) }
+        if rows > 3 { addSums(a30, a31, a32, width: width, into: target + 3 * targetStride) }
+    }
+
+    @inline(__always)
+    private static func addSums(_ a: Lanes, _ b: Lanes, _ c: Lanes, width: Int, into target: UnsafeMutablePointer<Float>) {
+        target[0] += a.sum()
+        if width > 1 { target[1] += b.sum() }
+        if width > 2 { target[2] += c.sum() }
+    }
+}
+
+extension SIMD8<Float> {
+    /// self += a * b as one fused multiply-add per lane.
+    @inline(__always)
+    mutating func addProduct(_ a: SIMD8<Float>, _ b: SIMD8<Float>) {
+        self = self.addingProduct(a, b)
+    }
+}

@@ -1,0 +1,193 @@
+import DLTCore
+
+/// Conv2D's path for stride-1 convolutions with few filters (`ShiftedPlaneConvolution`): forward,
+/// dW and dX are direct register-blocked loops over each image's zero-bordered planes instead of
+/// im2col + sgemm, whose M = filters (forward) or K = filters (dX) is too small there to run
+/// near peak (docs/performance.md has the figures that set `shiftedPlaneFilters`).
+///
+/// Per image: x is copied into `padded` (C planes of Hp x Wp); forward correlates it into
+/// `planes` (F rows of Wp-wide virtual output rows) and copies the valid OW columns of each row
+/// out with the bias and activation. Backward spreads dZ into `gradient` (F planes of the same
+/// virtual layout, zero at junk columns and in a margin before and after) and reads it twice:
+/// dW from dZ against the padded input's shifted planes, and dX as the correlation of dZ with
+/// the channel-swapped weights at the negated shifts.
+extension Conv2D {
+    /// Stride-1 layers with at most this many filters and input channels take this path.
+    static let shiftedPlaneFilters = 32
+
+    /// One input channel stays on im2col: with K = kh * kw taps sgemm is not slower there
+    /// (docs/performance.md, 2026-11-23), and it keeps the fused 2x2 max pool of the seed CNNs'
+    /// first conv, which this path does not run (`absorb` refuses, so fused and separate
+    /// layers give the same bits).
+    var usesShiftedPlanes: Bool {
+        stride == (1, 1) && filters <= Conv2D.shiftedPlaneFilters
+            && (2...Conv2D.shiftedPlaneFilters).contains(geometry.channels)
+    }
+
+    /// The virtual-plane layout of this layer's geometry.
+    struct ShiftedPlaneLayout {
+        let paddedWidth, paddedArea: Int
+        /// Forward's virtual output (OH rows of Wp), rounded up to whole pixel blocks.
+        let outputLength: Int
+        /// Backward's dX rows (H rows of Wp, from the first unpadded row), rounded likewise.
+        let inputGradientLength: Int
+        let maxOffset: Int
+        /// Zero floats before each dZ plane, so dX's negative shifts stay inside the buffer.
+        let gradientMargin: Int
+        let gradientStride: Int
+        let paddedCount: Int
+
+        init(_ g: WindowGeometry) {
+            let block = ShiftedPlaneConvolution.pixelBlock
+            paddedWidth = g.width + g.padLeft + g.padRight
+            paddedArea = (g.height + g.padTop + g.padBottom) * paddedWidth
+            outputLength = (g.outH * paddedWidth + block - 1) / block * block
+            inputGradientLength = (g.height * paddedWidth + block - 1) / block * block
+            maxOffset = (g.kernelH - 1) * g.dilationH * paddedWidth + (g.kernelW - 1) * g.dilationW
+            gradientMargin = max(0, maxOffset - g.padTop * paddedWidth)
+            gradientStride = gradientMargin + max(outputLength, g.padTop * paddedWidth + inputGradientLength)
+            paddedCount = max(g.channels * paddedArea, (g.channels - 1) * paddedArea + outputLength + maxOffset)
+        }
+
+        func tapOffsets(_ g: WindowGeometry) -> [Int] {
+            var offsets: [Int] = []
+            for kh in 0..<g.kernelH {
+                for kw in 0..<g.kernelW { offsets.append(kh * g.dilationH * paddedWidth + kw * g.dilationW) }
+            }
+            return offsets
+        }
+    }
+
+    /// One slice's buffers for the shifted-plane path, zeroed once: only the parts every image
+    /// overwrites are written later, so padding, junk columns and margins stay zero.
+    final class ShiftedPlaneWorkspace {
+        let padded = Tensor(shape: [0])
+        let planes = Tensor(shape: [0])
+        let gradient = Tensor(shape: [0])
+        /// One image's dZ in NCHW order, (F, P).
+        let contiguousGradient = Tensor(shape: [0])
+
+        func prepare(_ layout: ShiftedPlaneLayout, filters: Int, channels: Int, outArea: Int) {
+            let block = ShiftedPlaneConvolution.channelBlock
+            let planeRows = max((filters + block - 1) / block * block * layout.outputLength,
+                                (channels + block - 1) / block * block * layout.inputGradientLength)
+            Self.zeroed(padded, count: layout.paddedCount)
+            Self.zeroed(planes, count: planeRows)
+            Self.zeroed(gradient, count: filters * layout.gradientStride + layout.gradientMargin)
+            Self.zeroed(contiguousGradient, count: filters * outArea)
+        }
+
+        private static func zeroed(_ tensor: Tensor, count: Int) {
+            guard tensor.count != count else { return }
+            tensor.resize(to: [count])
+            tensor.zero()
+        }
+    }
+
+    func prepareShiftedPlanes(slices: Int) -> ShiftedPlaneLayout {
+        let g = geometry!, layout = ShiftedPlaneLayout(g)
+        if tapOffsets.count != g.kernelArea {
+            tapOffsets = layout.tapOffsets(g)
+            negatedTapOffsets = tapOffsets.map { -$0 }
+        }
+        while shiftedWorkspaces.count < slices { shiftedWorkspaces.append(ShiftedPlaneWorkspace()) }
+        for w in shiftedWorkspaces { w.prepare(layout, filters: filters, channels: g.channels, outArea: g.outArea) }
+        return layout
+    }
+
+    /// Image `i` of x into the interior of the padded planes.
+    private func copyPadded(_ x: Tensor, image i: Int, _ layout: ShiftedPlaneLayout, into padded: UnsafeMutablePointer<Float>) {
+        let g = geometry!, source = x.pointer + i * g.channels * g.inArea
+        for c in 0..<g.channels {
+            for h in 0..<g.height {
+                Elementwise.copyShort(padded + c * layout.paddedArea + (h + g.padTop) * layout.paddedWidth + g.padLeft,
+                                      source + (c * g.height + h) * g.width, count: g.width)
+            }
+        }
+    }
+
+    func forwardShifted(_ x: Tensor, residual: Tensor?, output: Tensor, context: LayerContext) {
+        let n = x.shape[0], g = geometry!, f = filters, p = g.outArea, taps = g.kernelArea
+        let layout = prepareShiftedPlanes(slices: context.split.slices(for: n))
+        packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: f, channels: g.channels, taps: taps)])
+        ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: g.channels, taps: taps,
+                                            transposed: false, into: packedWeights.pointer)
+        let fuseRelu = activation == .relu && residual == nil, b = bias?.value.pointer
+        tapOffsets.withUnsafeBufferPointer { offsets in
+            context.split.forEachSlice(of: n) { slice, images in
+                let work = shiftedWorkspaces[slice]
+                for i in images {
+                    copyPadded(x, image: i, layout, into: work.padded.pointer)
+                    ShiftedPlaneConvolution.correlate(
+                        input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels,
+                        offsets: offsets.baseAddress!, taps: taps, packed: packedWeights.pointer, outChannels: f,
+                        output: work.planes.pointer, outStride: layout.outputLength, length: layout.outputLength)
+                    let y = output.pointer + i * f * p
+                    for k in 0..<f {
+                        for row in 0..<g.outH {
+                            Elementwise.addBias(y + k * p + row * g.outW,
+                                                work.planes.pointer + k * layout.outputLength + row * layout.paddedWidth,
+                                                bias: b?[k] ?? 0, count: g.outW, relu: fuseRelu)
+                        }
+                    }
+                    if !fuseRelu { finishOutput(output, images: i..<(i + 1), residual: residual) }
+                }
+            }
+        }
+    }
+
+    func backwardShifted(_ x: Tensor, output: Tensor, outputGradient: Tensor, inputGradient dx: Tensor?,
+                         context: LayerContext) {
+        let n = x.shape[0], g = geometry!, f = filters, p = g.outArea, taps = g.kernelArea, ch = g.channels
+        let slices = context.split.slices(for: n)
+        let layout = prepareShiftedPlanes(slices: slices)
+        prepareGradientPartials(slices: slices)
+        if dx != nil {
+            packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: ch, channels: f, taps: taps)])
+            ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: ch, channels: f, taps: taps,
+                                                transposed: true, into: packedWeights.pointer)
+        }
+        tapOffsets.withUnsafeBufferPointer { offsets in
+            negatedTapOffsets.withUnsafeBufferPointer { negated in
+                context.split.forEachSlice(of: n) { slice, images in
+                    let work = shiftedWorkspaces[slice]
+                    let dz = work.gradient.pointer + layout.gradientMargin
+                    for i in images {
+                        let (dw, db) = parameterGradientTargets(slice: slices == 1 ? nil : slice, clear: i == images.lowerBound)
+                        let contiguous = work.contiguousGradient.pointer
+                        activationGradient(Chunk(start: i, count: 1, ldc: p), output: output, outputGradient: outputGradient,
+                                           dz: contiguous)
+                        for k in 0..<f {
+                            if let db { db[k] += Elementwise.sum(contiguous + k * p, count: p) }
+                            for row in 0..<g.outH {
+                                Elementwise.copyShort(dz + k * layout.gradientStride + row * layout.paddedWidth,
+                                                      contiguous + k * p + row * g.outW, count: g.outW)
+                            }
+                        }
+                        copyPadded(x, image: i, layout, into: work.padded.pointer)
+                        ShiftedPlaneConvolution.accumulateWeightGradient(
+                            gradient: dz, gradStride: layout.gradientStride, outChannels: f, input: work.padded.pointer,
+                            inStride: layout.paddedArea, channels: ch, offsets: offsets.baseAddress!, taps: taps,
+                            length: layout.outputLength, weightGradient: dw)
+                        guard let dx else { continue }
+                        ShiftedPlaneConvolution.correlate(
+                            input: dz + g.padTop * layout.paddedWidth, inStride: layout.gradientStride, channels: f,
+                            offsets: negated.baseAddress!, taps: taps, packed: packedWeights.pointer, outChannels: ch,
+                            output: work.planes.pointer, outStride: layout.inputGradientLength,
+                            length: layout.inputGradientLength)
+                        let target = dx.pointer + i * ch * g.inArea
+                        for c in 0..<ch {
+                            for h in 0..<g.height {
+                                Elementwise.copyShort(
+                                    target + (c * g.height + h) * g.width,
+                                    work.planes.pointer + c * layout.inputGradientLength + h * layout.paddedWidth + g.padLeft,
+                                    count: g.width)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if slices > 1 { addSlicePartials(slices: slices) }
+    }
+}
