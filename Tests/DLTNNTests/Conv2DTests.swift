@@ -30,6 +30,8 @@ struct Conv2DTests {
         // a multiple of its 4-channel block, same padding only after (kernel 2), a 1-wide plane row.
         Case(input: [3, 6, 5], filters: 5, kernel: (2, 2), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
         Case(input: [2, 4, 1], filters: 6, kernel: (3, 1), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
+        // 40 input channels (up to 64 take the shifted planes), rows shorter than a vector.
+        Case(input: [40, 4, 3], filters: 3, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
         // More than 32 filters at stride 1: the im2col + sgemm path.
         Case(input: [2, 5, 5], filters: 34, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .sigmoid),
         // Stride 2 keeps it on im2col: 180 x 64 = 11,520 floats of columns per image, so the

@@ -8,13 +8,13 @@ import Testing
 /// path (the second conv's dX), with odd rows and columns that the pools drop, a ReLU and a
 /// linear conv, and the batch split over threads.
 @Suite struct ConvPoolFusionTests {
-    private func makeGraph(fuses: Bool) throws -> Graph {
-        // One input channel and 33 filters: both convs on the im2col path, the one that fuses.
-        let graph = Graph(inputShape: [1, 11, 13])
+    /// Few filters run Conv2D's shifted-plane path; more than 32 its im2col path. Both absorb the pool.
+    private func makeGraph(fuses: Bool, filters: (Int, Int)) throws -> Graph {
+        let graph = Graph(inputShape: [3, 11, 13])
         graph.fusesLayers = fuses
-        let c0 = try graph.append(Conv2D(name: "c0", filters: 4, kernel: (3, 3), activation: .relu), inputs: [.modelInput])
+        let c0 = try graph.append(Conv2D(name: "c0", filters: filters.0, kernel: (3, 3), activation: .relu), inputs: [.modelInput])
         let p0 = try graph.append(MaxPool2D(name: "p0", size: (2, 2)), inputs: [.node(c0)])
-        let c1 = try graph.append(Conv2D(name: "c1", filters: 33, kernel: (2, 2), padding: .same), inputs: [.node(p0)])
+        let c1 = try graph.append(Conv2D(name: "c1", filters: filters.1, kernel: (2, 2), padding: .same), inputs: [.node(p0)])
         let p1 = try graph.append(MaxPool2D(name: "p1", size: (2, 2)), inputs: [.node(c1)])
         let flat = try graph.append(Flatten(name: "flat"), inputs: [.node(p1)])
         try graph.append(Dense(name: "head", units: 3), inputs: [.node(flat)])
@@ -41,9 +41,9 @@ import Testing
         return (output, graph.namedParameters.map { $0.parameter.gradient.array })
     }
 
-    @Test(arguments: [1, 2])
-    func fusedAndSeparateGiveTheSameBits(threads: Int) throws {
-        let fused = try makeGraph(fuses: true), separate = try makeGraph(fuses: false)
+    @Test(arguments: [1, 2], [(4, 5), (33, 34)])
+    func fusedAndSeparateGiveTheSameBits(threads: Int, filters: (Int, Int)) throws {
+        let fused = try makeGraph(fuses: true, filters: filters), separate = try makeGraph(fuses: false, filters: filters)
         let a = run(fused, threads: threads), b = run(separate, threads: threads)
         #expect(fused.absorbedLayers == ["p0", "p1"])
         #expect(separate.absorbedLayers.isEmpty)

@@ -35,7 +35,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// With an absorbed 2x2 max pool: where each window's maximum was (0...3), (N, F, OH/2, OW/2).
     /// `output` and `outputGradient` are then the pool's.
-    private var poolWinners: Tensor?
+    private(set) var poolWinners: Tensor?
     /// Inference copies that fold a residual add: forward's inputs[1] (N, F, OH, OW) is added
     /// before the activation.
     var addsResidual = false
@@ -108,7 +108,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// Takes in the plain 2x2 max pool after a ReLU or linear conv.
     public func absorb(_ operation: FusibleOperation) -> Bool {
-        guard operation == .maxPool2x2, activation == .relu || activation == .identity, !usesShiftedPlanes else { return false }
+        guard operation == .maxPool2x2, activation == .relu || activation == .identity else { return false }
         if poolWinners == nil { poolWinners = Tensor(shape: [0]) }
         return true
     }
@@ -162,7 +162,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// Each (image, filter) plane of the gemm result: bias and ReLU in place, then pooled into
     /// the output and the winners.
-    private func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor) {
+    func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor) {
         let g = geometry!, p = g.outArea, f = filters, pp = pooledArea, b = bias?.value.pointer
         for i in 0..<c.count {
             for k in 0..<f {
@@ -212,7 +212,8 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
             forEachChunk(of: images) { c in
                 let dz = work.product.pointer
                 if let winners = poolWinners {
-                    unpoolGradient(c, output: output, outputGradient: outputGradient, winners: winners, work: work)
+                    unpoolGradient(c, output: output, outputGradient: outputGradient, winners: winners,
+                                   masked: work.pooledGradient.pointer, dz: dz)
                 } else {
                     activationGradient(c, output: output, outputGradient: outputGradient, dz: dz)
                 }
@@ -235,9 +236,9 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// dZ (F, ldc) from the pooled gradient: ReLU's mask is the pooled output's sign (the
     /// winner's value), then each gradient goes to its window's winner.
-    private func unpoolGradient(_ c: Chunk, output: Tensor, outputGradient: Tensor, winners: Tensor, work: Conv2DWorkspace) {
+    func unpoolGradient(_ c: Chunk, output: Tensor, outputGradient: Tensor, winners: Tensor,
+                        masked: UnsafeMutablePointer<Float>, dz: UnsafeMutablePointer<Float>) {
         let g = geometry!, p = g.outArea, f = filters, pp = pooledArea
-        let masked = work.pooledGradient.pointer, dz = work.product.pointer
         for i in 0..<c.count {
             for k in 0..<f {
                 let o = ((c.start + i) * f + k) * pp

@@ -7,21 +7,18 @@ import DLTCore
 ///
 /// Per image: x is copied into `padded` (C planes of Hp x Wp); forward correlates it into
 /// `planes` (F rows of Wp-wide virtual output rows) and copies the valid OW columns of each row
-/// out with the bias and activation. Backward spreads dZ into `gradient` (F planes of the same
+/// out with the bias and activation (or, with an absorbed 2x2 max pool, into one image's
+/// (F, P) block that the im2col path's pooling code reads). Backward spreads dZ into `gradient` (F planes of the same
 /// virtual layout, zero at junk columns and in a margin before and after) and reads it twice:
 /// dW from dZ against the padded input's shifted planes, and dX as the correlation of dZ with
 /// the channel-swapped weights at the negated shifts.
 extension Conv2D {
     /// Stride-1 layers with at most this many filters and input channels take this path.
     static let shiftedPlaneFilters = 32
+    static let shiftedPlaneChannels = 64
 
-    /// One input channel stays on im2col: with K = kh * kw taps sgemm is not slower there
-    /// (docs/performance.md, 2026-11-23), and it keeps the fused 2x2 max pool of the seed CNNs'
-    /// first conv, which this path does not run (`absorb` refuses, so fused and separate
-    /// layers give the same bits).
     var usesShiftedPlanes: Bool {
-        stride == (1, 1) && filters <= Conv2D.shiftedPlaneFilters
-            && (2...Conv2D.shiftedPlaneFilters).contains(geometry.channels)
+        stride == (1, 1) && filters <= Conv2D.shiftedPlaneFilters && geometry.channels <= Conv2D.shiftedPlaneChannels
     }
 
     /// The virtual-plane layout of this layer's geometry.
@@ -64,17 +61,20 @@ extension Conv2D {
         let padded = Tensor(shape: [0])
         let planes = Tensor(shape: [0])
         let gradient = Tensor(shape: [0])
-        /// One image's dZ in NCHW order, (F, P).
-        let contiguousGradient = Tensor(shape: [0])
+        /// One image's dZ in NCHW order, (F, P); forward's conv output before an absorbed pool.
+        let contiguous = Tensor(shape: [0])
+        /// With an absorbed pool: one pooled plane's gradient, masked by ReLU.
+        let pooledGradient = Tensor(shape: [0])
 
-        func prepare(_ layout: ShiftedPlaneLayout, filters: Int, channels: Int, outArea: Int) {
+        func prepare(_ layout: ShiftedPlaneLayout, filters: Int, channels: Int, outArea: Int, pooledArea: Int) {
             let block = ShiftedPlaneConvolution.channelBlock
             let planeRows = max((filters + block - 1) / block * block * layout.outputLength,
                                 (channels + block - 1) / block * block * layout.inputGradientLength)
             Self.zeroed(padded, count: layout.paddedCount)
             Self.zeroed(planes, count: planeRows)
             Self.zeroed(gradient, count: filters * layout.gradientStride + layout.gradientMargin)
-            Self.zeroed(contiguousGradient, count: filters * outArea)
+            Self.zeroed(contiguous, count: filters * outArea)
+            Self.zeroed(pooledGradient, count: pooledArea)
         }
 
         private static func zeroed(_ tensor: Tensor, count: Int) {
@@ -91,7 +91,10 @@ extension Conv2D {
             negatedTapOffsets = tapOffsets.map { -$0 }
         }
         while shiftedWorkspaces.count < slices { shiftedWorkspaces.append(ShiftedPlaneWorkspace()) }
-        for w in shiftedWorkspaces { w.prepare(layout, filters: filters, channels: g.channels, outArea: g.outArea) }
+        let pooled = poolWinners == nil ? 0 : (g.outH / 2) * (g.outW / 2)
+        for w in shiftedWorkspaces {
+            w.prepare(layout, filters: filters, channels: g.channels, outArea: g.outArea, pooledArea: pooled)
+        }
         return layout
     }
 
@@ -122,6 +125,18 @@ extension Conv2D {
                         input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels,
                         offsets: offsets.baseAddress!, taps: taps, packed: packedWeights.pointer, outChannels: f,
                         output: work.planes.pointer, outStride: layout.outputLength, length: layout.outputLength)
+                    if let winners = poolWinners {
+                        let result = work.contiguous.pointer
+                        for k in 0..<f {
+                            for row in 0..<g.outH {
+                                Elementwise.copyShort(result + k * p + row * g.outW,
+                                                      work.planes.pointer + k * layout.outputLength + row * layout.paddedWidth,
+                                                      count: g.outW)
+                            }
+                        }
+                        poolChunk(result, Chunk(start: i, count: 1, ldc: p), output: output, winners: winners)
+                        continue
+                    }
                     let y = output.pointer + i * f * p
                     for k in 0..<f {
                         for row in 0..<g.outH {
@@ -154,9 +169,13 @@ extension Conv2D {
                     let dz = work.gradient.pointer + layout.gradientMargin
                     for i in images {
                         let (dw, db) = parameterGradientTargets(slice: slices == 1 ? nil : slice, clear: i == images.lowerBound)
-                        let contiguous = work.contiguousGradient.pointer
-                        activationGradient(Chunk(start: i, count: 1, ldc: p), output: output, outputGradient: outputGradient,
-                                           dz: contiguous)
+                        let contiguous = work.contiguous.pointer, image = Chunk(start: i, count: 1, ldc: p)
+                        if let winners = poolWinners {
+                            unpoolGradient(image, output: output, outputGradient: outputGradient, winners: winners,
+                                           masked: work.pooledGradient.pointer, dz: contiguous)
+                        } else {
+                            activationGradient(image, output: output, outputGradient: outputGradient, dz: contiguous)
+                        }
                         for k in 0..<f {
                             if let db { db[k] += Elementwise.sum(contiguous + k * p, count: p) }
                             for row in 0..<g.outH {
