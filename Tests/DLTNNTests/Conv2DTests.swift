@@ -32,7 +32,12 @@ struct Conv2DTests {
         Case(input: [2, 4, 1], filters: 6, kernel: (3, 1), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
         // 40 input channels (up to 64 take the shifted planes), rows shorter than a vector.
         Case(input: [40, 4, 3], filters: 3, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
-        // More than 32 filters at stride 1: the im2col + sgemm path.
+        // 16 x 26 x 32 padded floats and 16 dZ planes per image: backward's 65,536-float budget
+        // holds 2 images, so dW sums the batch of 3 as a group of 2, then 1.
+        Case(input: [16, 24, 30], filters: 16, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
+        // 33-64 filters take the shifted planes only on planes of 100 pixels or more: 10x10 does.
+        Case(input: [2, 10, 10], filters: 40, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
+        // 5x5 does not: the im2col + sgemm path.
         Case(input: [2, 5, 5], filters: 34, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .sigmoid),
         // Stride 2 keeps it on im2col: 180 x 64 = 11,520 floats of columns per image, so the
         // 131,072-float chunk holds 11 images and a batch of 3 is one chunk; stride 1 (the

@@ -97,11 +97,25 @@ public enum ShiftedPlaneConvolution {
         store(a30, o3); store(a31, o3 + 8); store(a32, o3 + 16)
     }
 
-    /// dW[(o * channels + c) * taps + t] += Σ_q gradient[o * gradStride + q] * input[c * inStride + q + offsets[t]]
-    /// over q in 0..<length (a multiple of 8; the gradient is zero at junk pixels). Each sum runs in
-    /// 8 lanes added in a fixed order, so it is the same for the same inputs.
-    public static func accumulateWeightGradient(gradient: UnsafePointer<Float>, gradStride: Int, outChannels: Int,
-                                                input: UnsafePointer<Float>, inStride: Int, channels: Int,
+    /// Where dW reads a group of images: image i's dZ plane o at gradient + i * gradImageStride +
+    /// o * gradStride, its padded input channel c at input + i * inImageStride + c * inStride.
+    public struct WeightGradientSource {
+        public let gradient: UnsafePointer<Float>, gradStride: Int, gradImageStride: Int
+        public let input: UnsafePointer<Float>, inStride: Int, inImageStride: Int
+        public let images: Int
+
+        public init(gradient: UnsafePointer<Float>, gradStride: Int, gradImageStride: Int,
+                    input: UnsafePointer<Float>, inStride: Int, inImageStride: Int, images: Int) {
+            self.gradient = gradient; self.gradStride = gradStride; self.gradImageStride = gradImageStride
+            self.input = input; self.inStride = inStride; self.inImageStride = inImageStride; self.images = images
+        }
+    }
+
+    /// dW[(o * channels + c) * taps + t] += Σ_images Σ_q dZ(o, q) * input(c, q + offsets[t]) over
+    /// q in 0..<length (a multiple of 8; dZ is zero at junk pixels). Each sum runs in 8 lanes over
+    /// the whole group before one horizontal add (short planes would otherwise spend their time
+    /// in horizontal adds), in a fixed order, so it is the same for the same inputs.
+    public static func accumulateWeightGradient(_ source: WeightGradientSource, outChannels: Int, channels: Int,
                                                 offsets: UnsafePointer<Int>, taps: Int, length: Int,
                                                 weightGradient: UnsafeMutablePointer<Float>) {
         var o = 0
@@ -111,9 +125,9 @@ public enum ShiftedPlaneConvolution {
                 var t = 0
                 while t < taps {
                     let width = min(3, taps - t)
-                    weightGradientBlock(gradient: gradient + o * gradStride, gradStride: gradStride, rows: rows,
-                                        input: input + c * inStride, offsets: offsets + t, width: width, length: length,
-                                        target: weightGradient + (o * channels + c) * taps + t, targetStride: channels * taps)
+                    weightGradientBlock(source, firstRow: o, rows: rows, channel: c, offsets: offsets + t, width: width,
+                                        length: length, target: weightGradient + (o * channels + c) * taps + t,
+                                        targetStride: channels * taps)
                     t += width
                 }
             }
@@ -123,25 +137,30 @@ public enum ShiftedPlaneConvolution {
 
     /// Up to 4 gradient rows x up to 3 taps; absent rows and taps repeat the first and are not written.
     @inline(__always)
-    private static func weightGradientBlock(gradient: UnsafePointer<Float>, gradStride: Int, rows: Int,
-                                            input: UnsafePointer<Float>, offsets: UnsafePointer<Int>, width: Int,
-                                            length: Int, target: UnsafeMutablePointer<Float>, targetStride: Int) {
-        let g0 = gradient, g1 = gradient + (rows > 1 ? gradStride : 0)
-        let g2 = gradient + (rows > 2 ? 2 * gradStride : 0), g3 = gradient + (rows > 3 ? 3 * gradStride : 0)
-        let x0 = input + offsets[0], x1 = input + offsets[width > 1 ? 1 : 0], x2 = input + offsets[width > 2 ? 2 : 0]
+    private static func weightGradientBlock(_ s: WeightGradientSource, firstRow: Int, rows: Int, channel: Int,
+                                            offsets: UnsafePointer<Int>, width: Int, length: Int,
+                                            target: UnsafeMutablePointer<Float>, targetStride: Int) {
+        let r1 = rows > 1 ? s.gradStride : 0, r2 = rows > 2 ? 2 * s.gradStride : 0, r3 = rows > 3 ? 3 * s.gradStride : 0
+        let t0 = offsets[0], t1 = offsets[width > 1 ? 1 : 0], t2 = offsets[width > 2 ? 2 : 0]
         var a00 = Lanes(), a01 = Lanes(), a02 = Lanes()
         var a10 = Lanes(), a11 = Lanes(), a12 = Lanes()
         var a20 = Lanes(), a21 = Lanes(), a22 = Lanes()
         var a30 = Lanes(), a31 = Lanes(), a32 = Lanes()
-        var q = 0
-        while q < length {
-            let v0 = load(x0 + q), v1 = load(x1 + q), v2 = load(x2 + q)
-            let d0 = load(g0 + q), d1 = load(g1 + q), d2 = load(g2 + q), d3 = load(g3 + q)
-            a00.addProduct(d0, v0); a01.addProduct(d0, v1); a02.addProduct(d0, v2)
-            a10.addProduct(d1, v0); a11.addProduct(d1, v1); a12.addProduct(d1, v2)
-            a20.addProduct(d2, v0); a21.addProduct(d2, v1); a22.addProduct(d2, v2)
-            a30.addProduct(d3, v0); a31.addProduct(d3, v1); a32.addProduct(d3, v2)
-            q += 8
+        for image in 0..<s.images {
+            let g0 = s.gradient + image * s.gradImageStride + firstRow * s.gradStride
+            let g1 = g0 + r1, g2 = g0 + r2, g3 = g0 + r3
+            let x = s.input + image * s.inImageStride + channel * s.inStride
+            let x0 = x + t0, x1 = x + t1, x2 = x + t2
+            var q = 0
+            while q < length {
+                let v0 = load(x0 + q), v1 = load(x1 + q), v2 = load(x2 + q)
+                let d0 = load(g0 + q), d1 = load(g1 + q), d2 = load(g2 + q), d3 = load(g3 + q)
+                a00.addProduct(d0, v0); a01.addProduct(d0, v1); a02.addProduct(d0, v2)
+                a10.addProduct(d1, v0); a11.addProduct(d1, v1); a12.addProduct(d1, v2)
+                a20.addProduct(d2, v0); a21.addProduct(d2, v1); a22.addProduct(d2, v2)
+                a30.addProduct(d3, v0); a31.addProduct(d3, v1); a32.addProduct(d3, v2)
+                q += 8
+            }
         }
         addSums(a00, a01, a02, width: width, into: target)
         if rows > 1 { addSums(a10, a11, a12, width: width, into: target + targetStride) }

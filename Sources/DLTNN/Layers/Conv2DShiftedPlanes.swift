@@ -13,12 +13,18 @@ import DLTCore
 /// dW from dZ against the padded input's shifted planes, and dX as the correlation of dZ with
 /// the channel-swapped weights at the negated shifts.
 extension Conv2D {
-    /// Stride-1 layers with at most this many filters and input channels take this path.
-    static let shiftedPlaneFilters = 32
+    /// Stride-1 layers with at most this many filters and input channels take this path; those
+    /// with more than `smallPlaneFilters` filters only with output planes of `widePlaneArea`
+    /// pixels or more: on 3x3 and 4x4 outputs (mnist_cnn3's and cifar10_cnn's last convs) its
+    /// backward took 1.5-2.5x sgemm's time, while at 11x11 and more it is ahead.
+    static let shiftedPlaneFilters = 64
     static let shiftedPlaneChannels = 64
+    static let smallPlaneFilters = 32
+    static let widePlaneArea = 100
 
     var usesShiftedPlanes: Bool {
         stride == (1, 1) && filters <= Conv2D.shiftedPlaneFilters && geometry.channels <= Conv2D.shiftedPlaneChannels
+            && (filters <= Conv2D.smallPlaneFilters || geometry.outArea >= Conv2D.widePlaneArea)
     }
 
     /// The virtual-plane layout of this layer's geometry.
@@ -33,8 +39,15 @@ extension Conv2D {
         let gradientMargin: Int
         let gradientStride: Int
         let paddedCount: Int
+        /// One image's dZ block: F planes and a trailing margin.
+        let imageGradientCount: Int
+        /// Images whose padded inputs and dZ backward keeps at once, for dW's sums over the group.
+        let backwardImages: Int
 
-        init(_ g: WindowGeometry) {
+        /// Floats of padded inputs and dZ that backward keeps per group (256 KB, within L2).
+        static let backwardBudget = 65_536
+
+        init(_ g: WindowGeometry, filters: Int) {
             let block = ShiftedPlaneConvolution.pixelBlock
             paddedWidth = g.width + g.padLeft + g.padRight
             paddedArea = (g.height + g.padTop + g.padBottom) * paddedWidth
@@ -44,6 +57,8 @@ extension Conv2D {
             gradientMargin = max(0, maxOffset - g.padTop * paddedWidth)
             gradientStride = gradientMargin + max(outputLength, g.padTop * paddedWidth + inputGradientLength)
             paddedCount = max(g.channels * paddedArea, (g.channels - 1) * paddedArea + outputLength + maxOffset)
+            imageGradientCount = filters * gradientStride + gradientMargin
+            backwardImages = max(1, min(8, Self.backwardBudget / (paddedCount + imageGradientCount)))
         }
 
         func tapOffsets(_ g: WindowGeometry) -> [Int] {
@@ -70,9 +85,9 @@ extension Conv2D {
             let block = ShiftedPlaneConvolution.channelBlock
             let planeRows = max((filters + block - 1) / block * block * layout.outputLength,
                                 (channels + block - 1) / block * block * layout.inputGradientLength)
-            Self.zeroed(padded, count: layout.paddedCount)
+            Self.zeroed(padded, count: layout.backwardImages * layout.paddedCount)
             Self.zeroed(planes, count: planeRows)
-            Self.zeroed(gradient, count: filters * layout.gradientStride + layout.gradientMargin)
+            Self.zeroed(gradient, count: layout.backwardImages * layout.imageGradientCount)
             Self.zeroed(contiguous, count: filters * outArea)
             Self.zeroed(pooledGradient, count: pooledArea)
         }
@@ -85,7 +100,7 @@ extension Conv2D {
     }
 
     func prepareShiftedPlanes(slices: Int) -> ShiftedPlaneLayout {
-        let g = geometry!, layout = ShiftedPlaneLayout(g)
+        let g = geometry!, layout = ShiftedPlaneLayout(g, filters: filters)
         if tapOffsets.count != g.kernelArea {
             tapOffsets = layout.tapOffsets(g)
             negatedTapOffsets = tapOffsets.map { -$0 }
@@ -165,42 +180,38 @@ extension Conv2D {
         tapOffsets.withUnsafeBufferPointer { offsets in
             negatedTapOffsets.withUnsafeBufferPointer { negated in
                 context.split.forEachSlice(of: n) { slice, images in
-                    let work = shiftedWorkspaces[slice]
-                    let dz = work.gradient.pointer + layout.gradientMargin
-                    for i in images {
-                        let (dw, db) = parameterGradientTargets(slice: slices == 1 ? nil : slice, clear: i == images.lowerBound)
-                        let contiguous = work.contiguous.pointer, image = Chunk(start: i, count: 1, ldc: p)
-                        if let winners = poolWinners {
-                            unpoolGradient(image, output: output, outputGradient: outputGradient, winners: winners,
-                                           masked: work.pooledGradient.pointer, dz: contiguous)
-                        } else {
-                            activationGradient(image, output: output, outputGradient: outputGradient, dz: contiguous)
+                    let work = shiftedWorkspaces[slice], group = layout.backwardImages
+                    for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: group) {
+                        let count = min(group, images.upperBound - start)
+                        let (dw, db) = parameterGradientTargets(slice: slices == 1 ? nil : slice,
+                                                                clear: start == images.lowerBound)
+                        for j in 0..<count {
+                            spreadGradient(image: start + j, output: output, outputGradient: outputGradient, layout,
+                                           work: work, into: gradientPlanes(work, layout, j), biasGradient: db)
+                            copyPadded(x, image: start + j, layout, into: work.padded.pointer + j * layout.paddedCount)
                         }
-                        for k in 0..<f {
-                            if let db { db[k] += Elementwise.sum(contiguous + k * p, count: p) }
-                            for row in 0..<g.outH {
-                                Elementwise.copyShort(dz + k * layout.gradientStride + row * layout.paddedWidth,
-                                                      contiguous + k * p + row * g.outW, count: g.outW)
-                            }
-                        }
-                        copyPadded(x, image: i, layout, into: work.padded.pointer)
+                        let source = ShiftedPlaneConvolution.WeightGradientSource(
+                            gradient: gradientPlanes(work, layout, 0), gradStride: layout.gradientStride,
+                            gradImageStride: layout.imageGradientCount, input: work.padded.pointer,
+                            inStride: layout.paddedArea, inImageStride: layout.paddedCount, images: count)
                         ShiftedPlaneConvolution.accumulateWeightGradient(
-                            gradient: dz, gradStride: layout.gradientStride, outChannels: f, input: work.padded.pointer,
-                            inStride: layout.paddedArea, channels: ch, offsets: offsets.baseAddress!, taps: taps,
+                            source, outChannels: f, channels: ch, offsets: offsets.baseAddress!, taps: taps,
                             length: layout.outputLength, weightGradient: dw)
                         guard let dx else { continue }
-                        ShiftedPlaneConvolution.correlate(
-                            input: dz + g.padTop * layout.paddedWidth, inStride: layout.gradientStride, channels: f,
-                            offsets: negated.baseAddress!, taps: taps, packed: packedWeights.pointer, outChannels: ch,
-                            output: work.planes.pointer, outStride: layout.inputGradientLength,
-                            length: layout.inputGradientLength)
-                        let target = dx.pointer + i * ch * g.inArea
-                        for c in 0..<ch {
-                            for h in 0..<g.height {
-                                Elementwise.copyShort(
-                                    target + (c * g.height + h) * g.width,
-                                    work.planes.pointer + c * layout.inputGradientLength + h * layout.paddedWidth + g.padLeft,
-                                    count: g.width)
+                        for j in 0..<count {
+                            ShiftedPlaneConvolution.correlate(
+                                input: gradientPlanes(work, layout, j) + g.padTop * layout.paddedWidth,
+                                inStride: layout.gradientStride, channels: f, offsets: negated.baseAddress!, taps: taps,
+                                packed: packedWeights.pointer, outChannels: ch, output: work.planes.pointer,
+                                outStride: layout.inputGradientLength, length: layout.inputGradientLength)
+                            let target = dx.pointer + (start + j) * ch * g.inArea
+                            for c in 0..<ch {
+                                for h in 0..<g.height {
+                                    Elementwise.copyShort(
+                                        target + (c * g.height + h) * g.width,
+                                        work.planes.pointer + c * layout.inputGradientLength + h * layout.paddedWidth + g.padLeft,
+                                        count: g.width)
+                                }
                             }
                         }
                     }
@@ -208,5 +219,32 @@ extension Conv2D {
             }
         }
         if slices > 1 { addSlicePartials(slices: slices) }
+    }
+
+    /// Image j of a backward group's dZ planes (after the margin).
+    private func gradientPlanes(_ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout, _ j: Int) -> UnsafeMutablePointer<Float> {
+        work.gradient.pointer + j * layout.imageGradientCount + layout.gradientMargin
+    }
+
+    /// dZ of one image (through the activation, or the absorbed pool) into its virtual planes,
+    /// and its row sums into db.
+    private func spreadGradient(image i: Int, output: Tensor, outputGradient: Tensor, _ layout: ShiftedPlaneLayout,
+                                work: ShiftedPlaneWorkspace, into dz: UnsafeMutablePointer<Float>,
+                                biasGradient db: UnsafeMutablePointer<Float>?) {
+        let g = geometry!, p = g.outArea
+        let contiguous = work.contiguous.pointer, image = Chunk(start: i, count: 1, ldc: p)
+        if let winners = poolWinners {
+            unpoolGradient(image, output: output, outputGradient: outputGradient, winners: winners,
+                           masked: work.pooledGradient.pointer, dz: contiguous)
+        } else {
+            activationGradient(image, output: output, outputGradient: outputGradient, dz: contiguous)
+        }
+        for k in 0..<filters {
+            if let db { db[k] += Elementwise.sum(contiguous + k * p, count: p) }
+            for row in 0..<g.outH {
+                Elementwise.copyShort(dz + k * layout.gradientStride + row * layout.paddedWidth,
+                                      contiguous + k * p + row * g.outW, count: g.outW)
+            }
+        }
     }
 }
