@@ -3,21 +3,23 @@
 /// code 0...3 (ties to the first in row-major order); backward writes every input gradient
 /// once from the codes, without zeroing the plane and scattering into it.
 public enum MaxPool2x2 {
-    /// y and winners (planes, H/2, W/2) from x (planes, H, W).
+    /// y and winners (planes, H/2, W/2) from x (planes, H, W), whose rows are `rowStride` apart
+    /// (default: W; wider for a convolution's virtual rows with junk columns at the end).
     public static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                               winners: UnsafeMutablePointer<Float>, planes: Range<Int>, height: Int, width: Int) {
-        let outH = height / 2, outW = width / 2
+                               winners: UnsafeMutablePointer<Float>, planes: Range<Int>, height: Int, width: Int,
+                               rowStride: Int? = nil) {
+        let outH = height / 2, outW = width / 2, stride = rowStride ?? width
         guard outW >= 4 else {
-            narrowRows(x, planes: planes, height: height, width: width) { o, at, best in
+            narrowRows(x, planes: planes, height: height, width: width, rowStride: stride) { o, at, best in
                 y[o] = best
                 winners[o] = Float(at)
             }
             return
         }
         for plane in planes {
-            let src = x + plane * height * width, first = plane * outH * outW
+            let src = x + plane * height * stride, first = plane * outH * outW
             for oh in 0..<outH {
-                let top = src + 2 * oh * width, bottom = top + width, row = first + oh * outW
+                let top = src + 2 * oh * stride, bottom = top + stride, row = first + oh * outW
                 forEachStart(outW) { ow in
                     let w = Windows(top + 2 * ow, bottom + 2 * ow)
                     UnsafeMutableRawPointer(y + row + ow).storeBytes(of: w.maximum, as: SIMD4<Float>.self)
@@ -66,11 +68,11 @@ public enum MaxPool2x2 {
     /// Rows of fewer than 4 windows, one window at a time: body(output index, where the maximum
     /// is (0 top-left ... 3 bottom-right), the maximum).
     private static func narrowRows(_ x: UnsafePointer<Float>, planes: Range<Int>, height: Int, width: Int,
-                                   _ body: (Int, Int, Float) -> Void) {
+                                   rowStride: Int, _ body: (Int, Int, Float) -> Void) {
         let outH = height / 2, outW = width / 2
         for plane in planes {
             for oh in 0..<outH {
-                let top = x + plane * height * width + 2 * oh * width, bottom = top + width
+                let top = x + plane * height * rowStride + 2 * oh * rowStride, bottom = top + rowStride
                 for ow in 0..<outW {
                     let c = 2 * ow
                     var best = top[c], at = 0

@@ -162,7 +162,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     /// Each (image, filter) plane of the gemm result: bias and ReLU in place, then pooled into
     /// the output and the winners.
-    func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor) {
+    private func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor) {
         let g = geometry!, p = g.outArea, f = filters, pp = pooledArea, b = bias?.value.pointer
         for i in 0..<c.count {
             for k in 0..<f {

@@ -7,8 +7,8 @@ import DLTCore
 ///
 /// Per image: x is copied into `padded` (C planes of Hp x Wp); forward correlates it into
 /// `planes` (F rows of Wp-wide virtual output rows) and copies the valid OW columns of each row
-/// out with the bias and activation (or, with an absorbed 2x2 max pool, into one image's
-/// (F, P) block that the im2col path's pooling code reads). Backward spreads dZ into `gradient` (F planes of the same
+/// out with the bias and activation (with an absorbed 2x2 max pool: pooled from the virtual
+/// rows, then the bias and activation on the pooled plane). Backward spreads dZ into `gradient` (F planes of the same
 /// virtual layout, zero at junk columns and in a margin before and after) and reads it twice:
 /// dW from dZ against the padded input's shifted planes, and dX as the correlation of dZ with
 /// the channel-swapped weights at the negated shifts.
@@ -76,7 +76,7 @@ extension Conv2D {
         let padded = Tensor(shape: [0])
         let planes = Tensor(shape: [0])
         let gradient = Tensor(shape: [0])
-        /// One image's dZ in NCHW order, (F, P); forward's conv output before an absorbed pool.
+        /// One image's dZ in NCHW order, (F, P).
         let contiguous = Tensor(shape: [0])
         /// With an absorbed pool: one pooled plane's gradient, masked by ReLU.
         let pooledGradient = Tensor(shape: [0])
@@ -141,15 +141,17 @@ extension Conv2D {
                         offsets: offsets.baseAddress!, taps: taps, packed: packedWeights.pointer, outChannels: f,
                         output: work.planes.pointer, outStride: layout.outputLength, length: layout.outputLength)
                     if let winners = poolWinners {
-                        let result = work.contiguous.pointer
+                        // Pooled straight from the virtual rows, bias and ReLU after: both are
+                        // monotone, so the maxima are the same bits (and ReLU's ties at zero get
+                        // no gradient either way).
+                        let pooled = (g.outH / 2) * (g.outW / 2)
                         for k in 0..<f {
-                            for row in 0..<g.outH {
-                                Elementwise.copyShort(result + k * p + row * g.outW,
-                                                      work.planes.pointer + k * layout.outputLength + row * layout.paddedWidth,
-                                                      count: g.outW)
-                            }
+                            let y = output.pointer + (i * f + k) * pooled
+                            MaxPool2x2.forward(work.planes.pointer + k * layout.outputLength, y,
+                                               winners: winners.pointer + (i * f + k) * pooled, planes: 0..<1,
+                                               height: g.outH, width: g.outW, rowStride: layout.paddedWidth)
+                            Elementwise.addBias(y, y, bias: b?[k] ?? 0, count: pooled, relu: activation == .relu)
                         }
-                        poolChunk(result, Chunk(start: i, count: 1, ldc: p), output: output, winners: winners)
                         continue
                     }
                     let y = output.pointer + i * f * p
