@@ -26,7 +26,10 @@ FAILED=0
 pass() { echo "  ok   $1"; }
 fail() { echo "  FAIL $1" >&2; FAILED=1; }
 same_bits() { python3 scripts/compare_safetensors.py "$1" "$2" >/dev/null; }
-close() { python3 scripts/compare_safetensors.py "$1" "$2" --tolerance 1e-4 | sed 's/^ */       /'; return "${PIPESTATUS[0]}"; }
+# Against a process with another thread count only closeness holds: each slice groups its float
+# sums differently (Conv2D's shifted-plane dW sums groups of up to 8 images of its slice), and 20
+# SGD + momentum steps carry that to about 1e-3. The exact check is against 2 threads, below.
+close() { python3 scripts/compare_safetensors.py "$1" "$2" --tolerance 5e-3 | sed 's/^ */       /'; return "${PIPESTATUS[0]}"; }
 
 sed -e 's/^optimizer:.*/optimizer: {name: sgd, lr: 0.05, momentum: 0.9}/' configs/mnist_cnn.yaml > "$W/sgd.yaml"
 FLAGS=(--train-limit 1280 --epochs 1 --batch-size 64)   # a rank runs 1 thread by default
