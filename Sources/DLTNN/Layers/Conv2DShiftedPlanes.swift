@@ -170,7 +170,7 @@ extension Conv2D {
 
     func backwardShifted(_ x: Tensor, output: Tensor, outputGradient: Tensor, inputGradient dx: Tensor?,
                          context: LayerContext) {
-        let n = x.shape[0], g = geometry!, f = filters, p = g.outArea, taps = g.kernelArea, ch = g.channels
+        let n = x.shape[0], g = geometry!, f = filters, taps = g.kernelArea, ch = g.channels
         let slices = context.split.slices(for: n)
         let layout = prepareShiftedPlanes(slices: slices)
         prepareGradientPartials(slices: slices)
