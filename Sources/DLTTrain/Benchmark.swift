@@ -13,6 +13,8 @@ public struct Benchmark {
         public let type: String
         public let forwardMilliseconds: Double
         public let backwardMilliseconds: Double
+        /// The layer's time in the inference plan; 0 for a node that plan folds into the one before.
+        public let inferenceMilliseconds: Double
         /// Forward+backward FLOPs (backward counted 2x forward) over their time.
         public let gflops: Double
     }
@@ -59,7 +61,8 @@ public struct Benchmark {
         }
         let train = try timed { try trainStep() }
         let infer = timed { _ = runner.forward(context: inference) }
-        let layers = try layerFigures(graph, batchSize: batchSize, steps: max(train.steps / 2, 1), step: trainStep)
+        let layers = try layerFigures(graph, batchSize: batchSize, steps: max(train.steps / 2, 1), inferences: max(infer.steps / 2, 1),
+                                      step: trainStep, infer: { _ = runner.forward(context: inference) })
 
         let peak = sgemmPeak(threads: setup.split.threads)
         let trainFLOPs = Double(graph.layers.reduce(0) { $0 + $1.flopsPerSample }) * 3
@@ -70,17 +73,22 @@ public struct Benchmark {
                        layers: layers)
     }
 
-    /// Per-layer forward and backward times over `steps` more training steps, with the graph's timer on.
-    private static func layerFigures(_ graph: Graph, batchSize: Int, steps: Int, step: () throws -> Void) rethrows -> [LayerFigures] {
-        let timer = LayerTimer(layers: graph.nodes.count)
-        graph.timer = timer
+    /// Per-layer forward and backward times over `steps` more training steps, then forward times
+    /// over `inferences` more inference passes, with the graph's timer on.
+    private static func layerFigures(_ graph: Graph, batchSize: Int, steps: Int, inferences: Int,
+                                     step: () throws -> Void, infer: () -> Void) rethrows -> [LayerFigures] {
+        let timer = LayerTimer(layers: graph.nodes.count), inferenceTimer = LayerTimer(layers: graph.nodes.count)
         defer { graph.timer = nil }
+        graph.timer = timer
         for _ in 0..<steps { try step() }
+        graph.timer = inferenceTimer
+        for _ in 0..<inferences { infer() }
         return graph.nodes.enumerated().map { i, node in
             let fwd = timer.forwardSeconds[i] / Double(steps), bwd = timer.backwardSeconds[i] / Double(steps)
             let flops = Double(node.layer.flopsPerSample * batchSize) * 3
             return LayerFigures(name: node.layer.name, type: node.layer.typeName,
                                 forwardMilliseconds: fwd * 1000, backwardMilliseconds: bwd * 1000,
+                                inferenceMilliseconds: inferenceTimer.forwardSeconds[i] / Double(inferences) * 1000,
                                 gflops: fwd + bwd > 0 ? flops / (fwd + bwd) / 1e9 : 0)
         }
     }

@@ -28,7 +28,8 @@ struct Bench: ParsableCommand {
                 "sgemm_gflops": figures.sgemmGFLOPS, "mfu": figures.mfu,
                 "training_flops_per_sample": figures.trainingFLOPsPerSample,
                 "layers": figures.layers.map { ["name": $0.name, "type": $0.type, "forward_ms": $0.forwardMilliseconds,
-                                                "backward_ms": $0.backwardMilliseconds, "gflops": $0.gflops] as [String: Any] },
+                                                "backward_ms": $0.backwardMilliseconds, "infer_ms": $0.inferenceMilliseconds,
+                                                "gflops": $0.gflops] as [String: Any] },
             ]
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -40,11 +41,12 @@ struct Bench: ParsableCommand {
         print(String(format: "sgemm peak %10.1f GFLOP/s (measured now, %d thread(s))", figures.sgemmGFLOPS, figures.threads))
         print(String(format: "MFU        %10.1f %%", figures.mfu * 100))
         print("")
-        print("layer                     forward ms  backward ms   GFLOP/s")
+        print("layer                     forward ms  backward ms   GFLOP/s  infer ms")
         for l in figures.layers {
             let label = "\(l.name) (\(l.type))"
             print(label.padding(toLength: 24, withPad: " ", startingAt: 0)
-                  + String(format: " %11.3f %12.3f %9.1f", l.forwardMilliseconds, l.backwardMilliseconds, l.gflops))
+                  + String(format: " %11.3f %12.3f %9.1f %9.3f", l.forwardMilliseconds, l.backwardMilliseconds, l.gflops,
+                                         l.inferenceMilliseconds))
         }
     }
 }

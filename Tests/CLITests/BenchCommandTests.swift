@@ -22,7 +22,7 @@ import Testing
         let layers = try #require(report["layers"] as? [[String: Any]])
         #expect(layers.compactMap { $0["name"] as? String } == ["flatten_0", "dense_1", "dense_2"])
         for layer in layers {
-            for key in ["forward_ms", "backward_ms"] { #expect(layer[key] is NSNumber, "layer entry lacks \(key)") }
+            for key in ["forward_ms", "backward_ms", "infer_ms"] { #expect(layer[key] is NSNumber, "layer entry lacks \(key)") }
             #expect(layer.keys.contains { $0.lowercased().contains("gflop") }, "layer entry lacks GFLOP/s")
         }
     }

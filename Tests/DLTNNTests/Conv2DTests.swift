@@ -37,7 +37,12 @@ struct Conv2DTests {
         Case(input: [16, 24, 30], filters: 16, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
         // 33-64 filters take the shifted planes only on planes of 100 pixels or more: 10x10 does.
         Case(input: [2, 10, 10], filters: 40, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
-        // 5x5 does not: the im2col + sgemm path.
+        // Forward runs filter lanes (FilterLaneConvolution) where they compute fewer outputs than
+        // the virtual rows: 20 filters (a partial 16-filter block) on 5x4 valid outputs (20
+        // pixels, the last block of 6 repeated), and 64 filters on 3x3, whose backward is sgemm's.
+        Case(input: [8, 7, 6], filters: 20, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .tanh),
+        Case(input: [36, 5, 5], filters: 64, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .tanh),
+        // 5x5 does not: the im2col + sgemm path backward.
         Case(input: [2, 5, 5], filters: 34, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .sigmoid),
         // Stride 2 keeps it on im2col: 180 x 64 = 11,520 floats of columns per image, so the
         // 131,072-float chunk holds 11 images and a batch of 3 is one chunk; stride 1 (the

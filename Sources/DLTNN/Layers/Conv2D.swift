@@ -50,6 +50,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     /// plane, the same negated (dX), one workspace per slice, and the re-laid weights.
     var tapOffsets: [Int] = []
     var negatedTapOffsets: [Int] = []
+    var outputPositions: [Int] = []
     var shiftedWorkspaces: [ShiftedPlaneWorkspace] = []
     let packedWeights = Tensor(shape: [0])
 
@@ -140,7 +141,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
         let x = inputs[0], n = x.shape[0]
         poolWinners?.resize(to: output.shape)
         if activation.needsInput { preActivation.resize(to: output.shape) }
-        if usesShiftedPlanes {
+        if forwardUsesPlanes {
             forwardShifted(x, residual: addsResidual ? inputs[1] : nil, output: output, context: context)
             return
         }

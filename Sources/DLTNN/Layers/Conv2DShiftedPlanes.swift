@@ -23,8 +23,13 @@ extension Conv2D {
     static let widePlaneArea = 100
 
     var usesShiftedPlanes: Bool {
+        forwardUsesPlanes && (filters <= Conv2D.smallPlaneFilters || geometry.outArea >= Conv2D.widePlaneArea)
+    }
+
+    /// Forward takes the planes for every stride-1 layer within the filter and channel limits:
+    /// on small output planes it is ahead of sgemm too (with filter lanes), only backward is not.
+    var forwardUsesPlanes: Bool {
         stride == (1, 1) && filters <= Conv2D.shiftedPlaneFilters && geometry.channels <= Conv2D.shiftedPlaneChannels
-            && (filters <= Conv2D.smallPlaneFilters || geometry.outArea >= Conv2D.widePlaneArea)
     }
 
     /// The virtual-plane layout of this layer's geometry.
@@ -43,6 +48,12 @@ extension Conv2D {
         let imageGradientCount: Int
         /// Images whose padded inputs and dZ backward keeps at once, for dW's sums over the group.
         let backwardImages: Int
+        /// Whether forward runs `FilterLaneConvolution` (valid pixels only) rather than
+        /// `ShiftedPlaneConvolution` (whole virtual rows): when it computes fewer outputs,
+        /// filters and pixels rounded up to its blocks, and has at least `filterLaneTaps`
+        /// channel-taps per output (below that its scattered stores dominate).
+        let forwardUsesFilterLanes: Bool
+        static let filterLaneTaps = 32
 
         /// Floats of padded inputs and dZ that backward keeps per group (256 KB, within L2).
         static let backwardBudget = 65_536
@@ -59,6 +70,22 @@ extension Conv2D {
             paddedCount = max(g.channels * paddedArea, (g.channels - 1) * paddedArea + outputLength + maxOffset)
             imageGradientCount = filters * gradientStride + gradientMargin
             backwardImages = max(1, min(8, Self.backwardBudget / (paddedCount + imageGradientCount)))
+            let laneFilters = FilterLaneConvolution.filterBlock, lanePixels = FilterLaneConvolution.pixelBlock
+            let rowWork = (filters + ShiftedPlaneConvolution.channelBlock - 1) / ShiftedPlaneConvolution.channelBlock
+                * ShiftedPlaneConvolution.channelBlock * outputLength
+            let laneWork = (filters + laneFilters - 1) / laneFilters * laneFilters * ((g.outArea + lanePixels - 1) / lanePixels * lanePixels)
+            forwardUsesFilterLanes = g.channels * g.kernelArea >= Self.filterLaneTaps && laneWork < rowWork
+        }
+
+        /// Each output pixel's place in the virtual rows, (oh * Wp + ow), the last repeated up to
+        /// whole `FilterLaneConvolution` pixel blocks.
+        func outputPositions(_ g: WindowGeometry) -> [Int] {
+            var positions: [Int] = []
+            for oh in 0..<g.outH {
+                for ow in 0..<g.outW { positions.append(oh * paddedWidth + ow) }
+            }
+            while positions.count % FilterLaneConvolution.pixelBlock != 0 { positions.append(positions[positions.count - 1]) }
+            return positions
         }
 
         func tapOffsets(_ g: WindowGeometry) -> [Int] {
@@ -104,6 +131,7 @@ extension Conv2D {
         if tapOffsets.count != g.kernelArea {
             tapOffsets = layout.tapOffsets(g)
             negatedTapOffsets = tapOffsets.map { -$0 }
+            outputPositions = layout.outputPositions(g)
         }
         while shiftedWorkspaces.count < slices { shiftedWorkspaces.append(ShiftedPlaneWorkspace()) }
         let pooled = poolWinners == nil ? 0 : (g.outH / 2) * (g.outW / 2)
@@ -125,21 +153,16 @@ extension Conv2D {
     }
 
     func forwardShifted(_ x: Tensor, residual: Tensor?, output: Tensor, context: LayerContext) {
-        let n = x.shape[0], g = geometry!, f = filters, p = g.outArea, taps = g.kernelArea
+        let n = x.shape[0], g = geometry!, f = filters, p = g.outArea
         let layout = prepareShiftedPlanes(slices: context.split.slices(for: n))
-        packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: f, channels: g.channels, taps: taps)])
-        ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: g.channels, taps: taps,
-                                            transposed: false, into: packedWeights.pointer)
+        packForwardWeights(layout)
         let fuseRelu = activation == .relu && residual == nil, b = bias?.value.pointer
         tapOffsets.withUnsafeBufferPointer { offsets in
             context.split.forEachSlice(of: n) { slice, images in
                 let work = shiftedWorkspaces[slice]
                 for i in images {
                     copyPadded(x, image: i, layout, into: work.padded.pointer)
-                    ShiftedPlaneConvolution.correlate(
-                        input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels,
-                        offsets: offsets.baseAddress!, taps: taps, packed: packedWeights.pointer, outChannels: f,
-                        output: work.planes.pointer, outStride: layout.outputLength, length: layout.outputLength)
+                    correlateForward(work, layout, offsets: offsets.baseAddress!)
                     if let winners = poolWinners {
                         // Pooled straight from the virtual rows, bias and ReLU after: both are
                         // monotone, so the maxima are the same bits (and ReLU's ties at zero get
@@ -165,6 +188,37 @@ extension Conv2D {
                     if !fuseRelu { finishOutput(output, images: i..<(i + 1), residual: residual) }
                 }
             }
+        }
+    }
+
+    private func packForwardWeights(_ layout: ShiftedPlaneLayout) {
+        let f = filters, c = geometry.channels, taps = geometry.kernelArea
+        if layout.forwardUsesFilterLanes {
+            packedWeights.resize(to: [FilterLaneConvolution.packedCount(outChannels: f, channels: c, taps: taps)])
+            FilterLaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: c, taps: taps,
+                                              into: packedWeights.pointer)
+        } else {
+            packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: f, channels: c, taps: taps)])
+            ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: c, taps: taps,
+                                                transposed: false, into: packedWeights.pointer)
+        }
+    }
+
+    /// One image's padded planes correlated into the virtual output rows of `work.planes`.
+    private func correlateForward(_ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout, offsets: UnsafePointer<Int>) {
+        let g = geometry!
+        if layout.forwardUsesFilterLanes {
+            outputPositions.withUnsafeBufferPointer { positions in
+                FilterLaneConvolution.correlate(
+                    input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels, offsets: offsets,
+                    taps: g.kernelArea, packed: packedWeights.pointer, outChannels: filters, positions: positions,
+                    output: work.planes.pointer, outStride: layout.outputLength)
+            }
+        } else {
+            ShiftedPlaneConvolution.correlate(
+                input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels, offsets: offsets,
+                taps: g.kernelArea, packed: packedWeights.pointer, outChannels: filters,
+                output: work.planes.pointer, outStride: layout.outputLength, length: layout.outputLength)
         }
     }
 

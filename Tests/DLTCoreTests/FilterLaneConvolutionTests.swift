@@ -1,0 +1,52 @@
+import DLTCore
+import Testing
+
+/// Filter lanes and virtual rows run the same chain of fused multiply-adds for each output, so
+/// at every valid position they must agree to the bit (a layer may take either for its forward).
+struct FilterLaneConvolutionTests {
+    @Test(arguments: [(channels: 3, filters: 20), (channels: 7, filters: 16), (channels: 2, filters: 5)])
+    func agreesWithVirtualRowsBitForBit(channels: Int, filters: Int) {
+        let height = 6, width = 7, kernel = 3, outH = height - kernel + 1, outW = width - kernel + 1
+        let taps = kernel * kernel, area = height * width
+        let rowLength = (outH * width + ShiftedPlaneConvolution.pixelBlock - 1)
+            / ShiftedPlaneConvolution.pixelBlock * ShiftedPlaneConvolution.pixelBlock
+        var offsets: [Int] = []
+        for kh in 0..<kernel { for kw in 0..<kernel { offsets.append(kh * width + kw) } }
+        var random = SeededRandom(seed: 3)
+        // Room past the last plane for the virtual rows' junk reads.
+        let input = (0..<(channels * area + rowLength + offsets.last!)).map { _ in random.uniform(-1, 1) }
+        let weights = (0..<(filters * channels * taps)).map { _ in random.uniform(-1, 1) }
+        var positions: [Int] = []
+        for oh in 0..<outH { for ow in 0..<outW { positions.append(oh * width + ow) } }
+        while positions.count % FilterLaneConvolution.pixelBlock != 0 { positions.append(positions.last!) }
+
+        let rowBlocks = (filters + ShiftedPlaneConvolution.channelBlock - 1) / ShiftedPlaneConvolution.channelBlock
+        var rows = [Float](repeating: 0, count: rowBlocks * ShiftedPlaneConvolution.channelBlock * rowLength)
+        var lanes = [Float](repeating: .nan, count: filters * rowLength)
+        var rowPacked = [Float](repeating: 0, count: ShiftedPlaneConvolution.packedCount(outChannels: filters, channels: channels, taps: taps))
+        var lanePacked = [Float](repeating: 0, count: FilterLaneConvolution.packedCount(outChannels: filters, channels: channels, taps: taps))
+        ShiftedPlaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps,
+                                            transposed: false, into: &rowPacked)
+        FilterLaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps, into: &lanePacked)
+        ShiftedPlaneConvolution.correlate(input: input, inStride: area, channels: channels, offsets: offsets, taps: taps,
+                                          packed: rowPacked, outChannels: filters, output: &rows, outStride: rowLength,
+                                          length: rowLength)
+        positions.withUnsafeBufferPointer { p in
+            FilterLaneConvolution.correlate(input: input, inStride: area, channels: channels, offsets: offsets, taps: taps,
+                                            packed: lanePacked, outChannels: filters, positions: p,
+                                            output: &lanes, outStride: rowLength)
+        }
+        for o in 0..<filters {
+            for oh in 0..<outH {
+                for ow in 0..<outW {
+                    let q = o * rowLength + oh * width + ow
+                    #expect(lanes[q].bitPattern == rows[q].bitPattern, "filter \(o) at (\(oh), \(ow))")
+                }
+            }
+        }
+        // A direct sum for one output, so that both kernels agreeing on a wrong value would show.
+        var expected: Float = 0
+        for c in 0..<channels { for t in 0..<taps { expected += weights[(2 * channels + c) * taps + t] * input[c * area + offsets[t] + width + 1] } }
+        #expect(abs(lanes[2 * rowLength + width + 1] - expected) < 1e-4)
+    }
+}
