@@ -31,10 +31,12 @@ struct FilterLaneConvolutionTests {
         ShiftedPlaneConvolution.correlate(input: input, inStride: area, channels: channels, offsets: offsets, taps: taps,
                                           packed: rowPacked, outChannels: filters, output: &rows, outStride: rowLength,
                                           length: rowLength)
+        let channelTaps = FilterLaneConvolution.channelTapOffsets(offsets: offsets, channels: channels, inStride: area)
         positions.withUnsafeBufferPointer { p in
-            FilterLaneConvolution.correlate(input: input, inStride: area, channels: channels, offsets: offsets, taps: taps,
-                                            packed: lanePacked, outChannels: filters, positions: p,
-                                            output: &lanes, outStride: rowLength)
+            channelTaps.withUnsafeBufferPointer { k in
+                FilterLaneConvolution.correlate(input: input, channelTaps: k, packed: lanePacked, outChannels: filters,
+                                                positions: p, output: &lanes, outStride: rowLength)
+            }
         }
         for o in 0..<filters {
             for oh in 0..<outH {

@@ -31,22 +31,27 @@ public enum FilterLaneConvolution {
 
     static func blockCount(_ outChannels: Int) -> Int { (outChannels + filterBlock - 1) / filterBlock }
 
-    /// output[o * outStride + q] = Σ_c Σ_t packed(o, c, t) * input[c * inStride + q + offsets[t]]
-    /// for every q in `positions` (its count a multiple of 6; a repeated position is written
-    /// twice with the same value) and o below outChannels.
-    public static func correlate(input: UnsafePointer<Float>, inStride: Int, channels: Int,
-                                 offsets: UnsafePointer<Int>, taps: Int, packed: UnsafePointer<Float>,
-                                 outChannels: Int, positions: UnsafeBufferPointer<Int>,
+    /// Each (channel, tap)'s offset in the input, c * inStride + offsets[t], in the packed
+    /// weights' order: the kernel then runs one flat loop over them.
+    public static func channelTapOffsets(offsets: [Int], channels: Int, inStride: Int) -> [Int] {
+        (0..<channels).flatMap { c in offsets.map { c * inStride + $0 } }
+    }
+
+    /// output[o * outStride + q] = Σ_k packed(o, k) * input[q + channelTaps[k]] over the
+    /// (channel, tap) pairs k, for every q in `positions` (its count a multiple of 6; a repeated
+    /// position is written twice with the same value) and o below outChannels.
+    public static func correlate(input: UnsafePointer<Float>, channelTaps: UnsafeBufferPointer<Int>,
+                                 packed: UnsafePointer<Float>, outChannels: Int, positions: UnsafeBufferPointer<Int>,
                                  output: UnsafeMutablePointer<Float>, outStride: Int) {
         precondition(positions.count % pixelBlock == 0, "positions come in whole blocks of \(pixelBlock)")
+        let depth = channelTaps.count
         withUnsafeTemporaryAllocation(of: Float.self, capacity: pixelBlock * filterBlock) { tile in
             for b in 0..<blockCount(outChannels) {
                 let rows = min(filterBlock, outChannels - b * filterBlock)
                 for r in Swift.stride(from: 0, to: positions.count, by: pixelBlock) {
                     let block = positions.baseAddress! + r
-                    correlateBlock(input: input, inStride: inStride, channels: channels, offsets: offsets, taps: taps,
-                                   packed: packed + b * channels * taps * filterBlock, positions: block,
-                                   tile: tile.baseAddress!)
+                    correlateBlock(input: input, channelTaps: channelTaps.baseAddress!, depth: depth,
+                                   packed: packed + b * depth * filterBlock, positions: block, tile: tile.baseAddress!)
                     scatter(tile: tile.baseAddress!, rows: rows, positions: block,
                             output: output + b * filterBlock * outStride, outStride: outStride)
                 }
@@ -74,27 +79,24 @@ public enum FilterLaneConvolution {
 
     /// 16 output channels x 6 pixels, into `tile` as (pixel, channel).
     @inline(__always)
-    private static func correlateBlock(input: UnsafePointer<Float>, inStride: Int, channels: Int,
-                                       offsets: UnsafePointer<Int>, taps: Int, packed: UnsafePointer<Float>,
-                                       positions: UnsafePointer<Int>, tile: UnsafeMutablePointer<Float>) {
+    private static func correlateBlock(input: UnsafePointer<Float>, channelTaps: UnsafePointer<Int>, depth: Int,
+                                       packed: UnsafePointer<Float>, positions: UnsafePointer<Int>,
+                                       tile: UnsafeMutablePointer<Float>) {
         let x0 = input + positions[0], x1 = input + positions[1], x2 = input + positions[2]
         let x3 = input + positions[3], x4 = input + positions[4], x5 = input + positions[5]
         var a0 = Lanes(), b0 = Lanes(), a1 = Lanes(), b1 = Lanes(), a2 = Lanes(), b2 = Lanes()
         var a3 = Lanes(), b3 = Lanes(), a4 = Lanes(), b4 = Lanes(), a5 = Lanes(), b5 = Lanes()
         var w = packed
-        for c in 0..<channels {
-            let plane = c * inStride
-            for t in 0..<taps {
-                let k = plane + offsets[t]
-                let low = load(w), high = load(w + 8)
-                var v = Lanes(repeating: x0[k]); a0.addProduct(v, low); b0.addProduct(v, high)
-                v = Lanes(repeating: x1[k]); a1.addProduct(v, low); b1.addProduct(v, high)
-                v = Lanes(repeating: x2[k]); a2.addProduct(v, low); b2.addProduct(v, high)
-                v = Lanes(repeating: x3[k]); a3.addProduct(v, low); b3.addProduct(v, high)
-                v = Lanes(repeating: x4[k]); a4.addProduct(v, low); b4.addProduct(v, high)
-                v = Lanes(repeating: x5[k]); a5.addProduct(v, low); b5.addProduct(v, high)
-                w += filterBlock
-            }
+        for k in 0..<depth {
+            let offset = channelTaps[k]
+            let low = load(w), high = load(w + 8)
+            var v = Lanes(repeating: x0[offset]); a0.addProduct(v, low); b0.addProduct(v, high)
+            v = Lanes(repeating: x1[offset]); a1.addProduct(v, low); b1.addProduct(v, high)
+            v = Lanes(repeating: x2[offset]); a2.addProduct(v, low); b2.addProduct(v, high)
+            v = Lanes(repeating: x3[offset]); a3.addProduct(v, low); b3.addProduct(v, high)
+            v = Lanes(repeating: x4[offset]); a4.addProduct(v, low); b4.addProduct(v, high)
+            v = Lanes(repeating: x5[offset]); a5.addProduct(v, low); b5.addProduct(v, high)
+            w += filterBlock
         }
         store(a0, tile); store(b0, tile + 8); store(a1, tile + 16); store(b1, tile + 24)
         store(a2, tile + 32); store(b2, tile + 40); store(a3, tile + 48); store(b3, tile + 56)

@@ -51,6 +51,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     var tapOffsets: [Int] = []
     var negatedTapOffsets: [Int] = []
     var outputPositions: [Int] = []
+    var channelTapOffsets: [Int] = []
     var shiftedWorkspaces: [ShiftedPlaneWorkspace] = []
     let packedWeights = Tensor(shape: [0])
 

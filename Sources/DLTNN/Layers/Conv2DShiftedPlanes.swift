@@ -132,6 +132,8 @@ extension Conv2D {
             tapOffsets = layout.tapOffsets(g)
             negatedTapOffsets = tapOffsets.map { -$0 }
             outputPositions = layout.outputPositions(g)
+            channelTapOffsets = FilterLaneConvolution.channelTapOffsets(offsets: tapOffsets, channels: g.channels,
+                                                                        inStride: layout.paddedArea)
         }
         while shiftedWorkspaces.count < slices { shiftedWorkspaces.append(ShiftedPlaneWorkspace()) }
         let pooled = poolWinners == nil ? 0 : (g.outH / 2) * (g.outW / 2)
@@ -143,11 +145,22 @@ extension Conv2D {
 
     /// Image `i` of x into the interior of the padded planes.
     private func copyPadded(_ x: Tensor, image i: Int, _ layout: ShiftedPlaneLayout, into padded: UnsafeMutablePointer<Float>) {
-        let g = geometry!, source = x.pointer + i * g.channels * g.inArea
-        for c in 0..<g.channels {
-            for h in 0..<g.height {
-                Elementwise.copyShort(padded + c * layout.paddedArea + (h + g.padTop) * layout.paddedWidth + g.padLeft,
-                                      source + (c * g.height + h) * g.width, count: g.width)
+        let g = geometry!
+        Self.copyRows(planes: g.channels, rows: g.height, width: g.width,
+                      from: x.pointer + i * g.channels * g.inArea, planeStride: g.inArea, rowStride: g.width,
+                      to: padded + g.padTop * layout.paddedWidth + g.padLeft, planeStride: layout.paddedArea,
+                      rowStride: layout.paddedWidth)
+    }
+
+    /// `width` floats of each of `rows` rows of each of `planes` planes, between two layouts
+    /// (NCHW rows, Wp-wide virtual rows) given by their plane and row strides.
+    private static func copyRows(planes: Int, rows: Int, width: Int,
+                                 from source: UnsafePointer<Float>, planeStride sourcePlane: Int, rowStride sourceRow: Int,
+                                 to target: UnsafeMutablePointer<Float>, planeStride targetPlane: Int, rowStride targetRow: Int) {
+        for p in 0..<planes {
+            for r in 0..<rows {
+                Elementwise.copyShort(target + p * targetPlane + r * targetRow, source + p * sourcePlane + r * sourceRow,
+                                      count: width)
             }
         }
     }
@@ -209,10 +222,12 @@ extension Conv2D {
         let g = geometry!
         if layout.forwardUsesFilterLanes {
             outputPositions.withUnsafeBufferPointer { positions in
-                FilterLaneConvolution.correlate(
-                    input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels, offsets: offsets,
-                    taps: g.kernelArea, packed: packedWeights.pointer, outChannels: filters, positions: positions,
-                    output: work.planes.pointer, outStride: layout.outputLength)
+                channelTapOffsets.withUnsafeBufferPointer { channelTaps in
+                    FilterLaneConvolution.correlate(
+                        input: work.padded.pointer, channelTaps: channelTaps, packed: packedWeights.pointer,
+                        outChannels: filters, positions: positions, output: work.planes.pointer,
+                        outStride: layout.outputLength)
+                }
             }
         } else {
             ShiftedPlaneConvolution.correlate(
@@ -260,15 +275,11 @@ extension Conv2D {
                                 inStride: layout.gradientStride, channels: f, offsets: negated.baseAddress!, taps: taps,
                                 packed: packedWeights.pointer, outChannels: ch, output: work.planes.pointer,
                                 outStride: layout.inputGradientLength, length: layout.inputGradientLength)
-                            let target = dx.pointer + (start + j) * ch * g.inArea
-                            for c in 0..<ch {
-                                for h in 0..<g.height {
-                                    Elementwise.copyShort(
-                                        target + (c * g.height + h) * g.width,
-                                        work.planes.pointer + c * layout.inputGradientLength + h * layout.paddedWidth + g.padLeft,
-                                        count: g.width)
-                                }
-                            }
+                            Self.copyRows(planes: ch, rows: g.height, width: g.width,
+                                          from: work.planes.pointer + g.padLeft, planeStride: layout.inputGradientLength,
+                                          rowStride: layout.paddedWidth,
+                                          to: dx.pointer + (start + j) * ch * g.inArea, planeStride: g.inArea,
+                                          rowStride: g.width)
                         }
                     }
                 }
@@ -295,12 +306,8 @@ extension Conv2D {
         } else {
             activationGradient(image, output: output, outputGradient: outputGradient, dz: contiguous)
         }
-        for k in 0..<filters {
-            if let db { db[k] += Elementwise.sum(contiguous + k * p, count: p) }
-            for row in 0..<g.outH {
-                Elementwise.copyShort(dz + k * layout.gradientStride + row * layout.paddedWidth,
-                                      contiguous + k * p + row * g.outW, count: g.outW)
-            }
-        }
+        if let db { for k in 0..<filters { db[k] += Elementwise.sum(contiguous + k * p, count: p) } }
+        Self.copyRows(planes: filters, rows: g.outH, width: g.outW, from: contiguous, planeStride: p, rowStride: g.outW,
+                      to: dz, planeStride: layout.gradientStride, rowStride: layout.paddedWidth)
     }
 }
