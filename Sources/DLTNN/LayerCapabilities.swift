@@ -11,10 +11,12 @@ public protocol OutputActivationLayer: Layer {
 }
 
 /// The forms of a layer that a producer may run inside its own pass, on its output while it is
-/// in cache (the speed issue adds batchnorm, activation and residual add here).
+/// in cache.
 public enum FusibleOperation: Equatable, Sendable {
     /// Max pooling with a 2x2 window, stride 2, no padding.
     case maxPool2x2
+    /// ReLU as a layer of its own (batchnorm → relu, add → relu).
+    case relu
 }
 
 /// A layer that can describe itself as a `FusibleOperation` (nil when its settings are not one).

@@ -73,8 +73,9 @@ extension Graph {
             plan.view = viewKind(of: node, plans: plans, inference: inference)
         }
         if fusesLayers {
-            fuseFollowers(plans)
+            // Folding first: a batchnorm folded into its conv need not absorb its relu.
             if inference { foldAffineFollowers(plans) }
+            fuseFollowers(plans)
         }
         wireSequenceMasks(plans)
         wireLayerArguments(plans)
@@ -92,7 +93,7 @@ extension Graph {
     /// Asks each absorbing layer to take in the layer after it, where that layer is its only reader.
     private func fuseFollowers(_ plans: [NodePlan]) {
         for i in nodes.indices.dropLast() where plans[i].readers == 1 && nodes[i + 1].inputs == [.node(i)] {
-            guard plans[i].fusion == .none, let producer = nodes[i].layer as? AbsorbingLayer,
+            guard plans[i].fusion == .none, plans[i + 1].fusion == .none, let producer = nodes[i].layer as? AbsorbingLayer,
                   let operation = (nodes[i + 1].layer as? FusibleLayer)?.fusibleOperation,
                   producer.absorb(operation) else { continue }
             plans[i].fusion = .runsFollowers(1)

@@ -126,4 +126,21 @@ extension Elementwise {
         }
         while i < count { dst[i] += src[i]; i += 1 }
     }
+
+    /// dst = a + b, or max(a + b, 0) with `relu` (the bits of `addBias`'s ReLU), in one pass.
+    public static func addPair(_ dst: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+                               count: Int, relu: Bool) {
+        var i = 0
+        while i + 16 <= count {
+            var v = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self) + UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+            if relu { v.replace(with: 0, where: v .< 0) }
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD16<Float>.self)
+            i += 16
+        }
+        while i < count {
+            let v = a[i] + b[i]
+            dst[i] = relu ? max(v, 0) : v
+            i += 1
+        }
+    }
 }

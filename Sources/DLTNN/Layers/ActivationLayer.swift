@@ -62,3 +62,8 @@ public final class ActivationLayer: OutputActivationLayer, StandaloneActivationL
 
 /// Same shape, positions kept: a sequence's padding mask passes through.
 extension ActivationLayer: SequenceMaskPassing {}
+
+/// A ReLU layer can run inside the batchnorm or add before it.
+extension ActivationLayer: FusibleLayer {
+    public var fusibleOperation: FusibleOperation? { activation == .relu ? .relu : nil }
+}

@@ -2,11 +2,16 @@ import DLTCore
 
 /// Element-wise sum of two or more inputs of the same shape (Keras' Add, a residual join).
 /// x_k (N, ...) -> y (N, ...); every input's gradient is dL/dy.
-public final class Add: ElementwiseSumLayer {
+///
+/// A graph may run the ReLU layer that reads it alone inside it (`absorb(.relu)`, the residual
+/// block's add → relu): forward then writes relu(Σ x_k) in the same pass, and backward gives each
+/// input dL/dy where that output is positive, 0 elsewhere; the same bits as the two layers.
+public final class Add: ElementwiseSumLayer, AbsorbingLayer {
     public let name: String
     public var typeName: String { "add" }
     public var parameters: [Parameter] { [] }
     private var perSample = 0
+    private var appliesRelu = false
 
     public init(name: String) { self.name = name }
 
@@ -27,18 +32,36 @@ public final class Add: ElementwiseSumLayer {
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let y = output.pointer
         context.split.parallelRanges(output.count) { _, range in
-            (y + range.lowerBound).update(from: inputs[0].pointer + range.lowerBound, count: range.count)
-            for input in inputs.dropFirst() {
-                Elementwise.addShort(y + range.lowerBound, input.pointer + range.lowerBound, count: range.count)
+            let start = range.lowerBound, count = range.count
+            if inputs.count == 2 {  // the residual join: one pass
+                Elementwise.addPair(y + start, inputs[0].pointer + start, inputs[1].pointer + start, count: count,
+                                    relu: appliesRelu)
+                return
             }
+            (y + start).update(from: inputs[0].pointer + start, count: count)
+            for input in inputs.dropFirst() { Elementwise.addShort(y + start, input.pointer + start, count: count) }
+            if appliesRelu { Elementwise.addBias(y + start, y + start, bias: 0, count: count, relu: true) }
         }
     }
 
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
-        for dx in inputGradients {
-            dx?.pointer.update(from: outputGradient.pointer, count: outputGradient.count)
+        for case let dx? in inputGradients {
+            if appliesRelu {
+                context.split.parallelRanges(output.count) { _, r in
+                    Elementwise.copyWherePositive(dx.pointer + r.lowerBound, outputGradient.pointer + r.lowerBound,
+                                                  mask: output.pointer + r.lowerBound, count: r.count)
+                }
+            } else {
+                dx.pointer.update(from: outputGradient.pointer, count: outputGradient.count)
+            }
         }
+    }
+
+    public func absorb(_ operation: FusibleOperation) -> Bool {
+        guard operation == .relu else { return false }
+        appliesRelu = true
+        return true
     }
 }
 

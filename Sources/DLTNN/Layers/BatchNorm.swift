@@ -10,7 +10,12 @@ import Foundation
 /// (count / (count - 1); the biased one when count is 1). Evaluation uses the running statistics.
 /// Parameters: "weight" (gamma, ones), "bias" (beta, zeros), saved state "running_mean" (zeros)
 /// and "running_var" (ones). Values are set in `build`, not drawn at random.
-public final class BatchNorm: ChannelAffineAtInference {
+///
+/// A graph may run the ReLU layer that reads it alone inside it (`absorb(.relu)`): forward writes
+/// relu(y) in the normalising pass, and backward first zeroes dL/dy where that output is not
+/// positive (in the ReLU's own gradient buffer, which nothing else reads); the same bits as the
+/// two layers.
+public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
     public let name: String
     public var typeName: String { "batchnorm" }
     public let momentum: Float
@@ -25,6 +30,7 @@ public final class BatchNorm: ChannelAffineAtInference {
     /// The mean and 1/sqrt(var + eps) the last forward normalised with, per channel.
     private let savedMean = Tensor(shape: [0])
     private let savedInvStd = Tensor(shape: [0])
+    private var appliesRelu = false
 
     public init(name: String, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         self.name = name; self.momentum = momentum; self.epsilon = epsilon
@@ -54,6 +60,12 @@ public final class BatchNorm: ChannelAffineAtInference {
 
     public var affineChannels: Int { channels }
 
+    public func absorb(_ operation: FusibleOperation) -> Bool {
+        guard operation == .relu else { return false }
+        appliesRelu = true
+        return true
+    }
+
     /// scale = gamma / sqrt(running_var + eps), shift = beta - running_mean · scale, computed as
     /// evaluation-mode forward does.
     public func inferenceAffine(scale: UnsafeMutablePointer<Float>, shift: UnsafeMutablePointer<Float>) {
@@ -77,7 +89,7 @@ public final class BatchNorm: ChannelAffineAtInference {
         let gamma = weight.value.pointer, beta = bias.value.pointer
         let rMean = runningMean.value.pointer, rVar = runningVar.value.pointer
         let mean = savedMean.pointer, invStd = savedInvStd.pointer
-        let training = context.training, m = momentum, eps = epsilon
+        let training = context.training, m = momentum, eps = epsilon, relu = appliesRelu
         forEachChannelRange(batch: n, context.split) { range in
             for ch in range {
                 if training {
@@ -101,7 +113,7 @@ public final class BatchNorm: ChannelAffineAtInference {
                 let scale = gamma[ch] * invStd[ch], shift = beta[ch] - mean[ch] * scale
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
-                    Lanes.affine(y + offset, x + offset, scale: scale, shift: 0, plus: shift, count: inner)
+                    Lanes.affine(y + offset, x + offset, scale: scale, shift: 0, plus: shift, count: inner, relu: relu)
                 }
             }
         }
@@ -118,14 +130,15 @@ public final class BatchNorm: ChannelAffineAtInference {
         let gamma = weight.value.pointer
         let dGamma = weight.gradient.pointer, dBeta = bias.gradient.pointer
         let mean = savedMean.pointer, invStd = savedInvStd.pointer
-        let training = context.training
+        let training = context.training, relu = appliesRelu, y = output.pointer
         forEachChannelRange(batch: n, context.split) { range in
             for ch in range {
                 let mu = mean[ch], inv = invStd[ch]
                 var sumDy = 0.0, sumDyCentered = 0.0
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
-                    let (g, gc) = Lanes.sumAndCenteredDot(gy + offset, x + offset, mean: mu, count: inner)
+                    let (g, gc) = Lanes.sumAndCenteredDot(gy + offset, x + offset, mean: mu, count: inner,
+                                                          maskedBy: relu ? y + offset : nil)
                     sumDy += Double(g)
                     sumDyCentered += Double(gc)
                 }
@@ -166,25 +179,34 @@ private enum Lanes {
         return total
     }
 
-    /// (Σ g, Σ g · (x - mean)).
-    static func sumAndCenteredDot(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, mean: Float,
-                                  count: Int) -> (Float, Float) {
+    /// (Σ g, Σ g · (x - mean)); with `mask`, g is first zeroed in place where mask ≤ 0 (an
+    /// absorbed ReLU's derivative at its output).
+    static func sumAndCenteredDot(_ g: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, mean: Float,
+                                  count: Int, maskedBy mask: UnsafePointer<Float>?) -> (Float, Float) {
         var sums = V(), dots = V(), i = 0
-        let m = V(repeating: mean)
+        let m = V(repeating: mean), zero = V()
         while i + 16 <= count {
-            let v = load(g + i)
+            var v = load(g + i)
+            if let mask {
+                v = zero.replacing(with: v, where: load(mask + i) .> 0)
+                UnsafeMutableRawPointer(g + i).storeBytes(of: v, as: V.self)
+            }
             sums += v
             dots.addProduct(v, load(x + i) - m)
             i += 16
         }
         var sum = sums.sum(), dot = dots.sum()
-        while i < count { sum += g[i]; dot += g[i] * (x[i] - mean); i += 1 }
+        while i < count {
+            if let mask, !(mask[i] > 0) { g[i] = 0 }
+            sum += g[i]; dot += g[i] * (x[i] - mean); i += 1
+        }
         return (sum, dot)
     }
 
-    /// dst = scale · src + shift · other + plus (`other` nil: no middle term).
+    /// dst = scale · src + shift · other + plus (`other` nil: no middle term), then max(·, 0)
+    /// with `relu` (as `Elementwise.addBias` applies it, so the same bits as a ReLU layer).
     static func affine(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, scale: Float, shift: Float,
-                       times other: UnsafePointer<Float>? = nil, plus: Float, count: Int) {
+                       times other: UnsafePointer<Float>? = nil, plus: Float, count: Int, relu: Bool = false) {
         let a = V(repeating: scale), b = V(repeating: shift), c = V(repeating: plus)
         var i = 0
         if let other {
@@ -200,10 +222,15 @@ private enum Lanes {
             while i + 16 <= count {
                 var v = c
                 v.addProduct(load(src + i), a)
+                if relu { v.replace(with: 0, where: v .< 0) }
                 UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: V.self)
                 i += 16
             }
-            while i < count { dst[i] = scale * src[i] + plus; i += 1 }
+            while i < count {
+                let v = scale * src[i] + plus
+                dst[i] = relu ? max(v, 0) : v
+                i += 1
+            }
         }
     }
 }
