@@ -257,15 +257,28 @@ extension MultiheadAttention {
                 row.update(repeating: 0, count: l)
                 continue
             }
-            var sum: Float = 0
-            for j in 0..<end {
-                let e = exp(row[j] - maximum)   // exp(−∞) = 0 for hidden keys
-                row[j] = e
-                sum += e
-            }
-            let inverse = 1 / sum
+            let inverse = 1 / Self.exponentiate(row, count: end, minus: maximum)
             for j in 0..<end { row[j] *= inverse }
         }
+    }
+
+    /// row[j] = e^(row[j] − maximum) on 8 lanes at a time (`VectorMath.exp`; a libm call per
+    /// score was a sixth of a transformer step), 0 where row[j] is −∞ (a hidden key); returns
+    /// the sum, added lane-wise then across the lanes, the tail padded with hidden lanes.
+    private static func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, minus maximum: Float) -> Float {
+        typealias V = SIMD8<Float>
+        let hidden = V(repeating: -.infinity), m = V(repeating: maximum)
+        var sums = V(), j = 0
+        while j < count {
+            let lanes = min(8, count - j)
+            var v = hidden
+            if lanes == 8 { v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self) } else { for t in 0..<lanes { v[t] = row[j + t] } }
+            let e = VectorMath.exp(v - m).replacing(with: 0, where: v .== hidden)
+            sums += e
+            if lanes == 8 { UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: V.self) } else { for t in 0..<lanes { row[j + t] = e[t] } }
+            j += 8
+        }
+        return sums.sum()
     }
 
     /// From dC_h (in `attendedGradient`): dV_h = P'ᵀ dC_h, dP' = dC_h V_hᵀ, dP = dP' ⊙ keep,
