@@ -100,7 +100,7 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
         probabilities.resize(to: [n, heads, l, l])
         attended.resize(to: [n, l, d])
         if training && dropout > 0 { keepMask.resize(to: [n, heads, l, l]) }
-        while threadScratch.count < slices { threadScratch.append(Tensor(shape: [2 * l * l])) }
+        while threadScratch.count < slices { threadScratch.append(Tensor(shape: [2 * l * l + l * headDim])) }
     }
 
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
@@ -214,14 +214,16 @@ extension MultiheadAttention {
     }
 
     /// P = softmax(Q_h K_hᵀ / √d) with masked keys left out, P' = P ⊙ keep (training dropout),
-    /// C_h = P' V_h. `scratch` holds at least L·L floats (P' when dropping).
+    /// C_h = P' V_h. `scratch` holds 2·L·L + L·d floats (P' when dropping, then K_hᵀ). The
+    /// head's products run in `SmallProduct`: at these sizes sgemm's per-call overhead dominated.
     func attendForward(sample s: Int, head h: Int, dropping: Bool, seed: UInt64, sampleOffset: Int,
                        scratch: UnsafeMutablePointer<Float>) {
         let l = length, d = headDim, ld = 3 * dim
         let (q, k, v) = headColumns(projections.pointer, sample: s, head: h)
         let p = probabilities.pointer + (s * heads + h) * l * l
-        Gemm.multiply(transposeB: true, m: l, n: l, k: d, alpha: 1 / Float(d).squareRoot(),
-                      a: q, lda: ld, b: k, ldb: ld, c: p, ldc: l)
+        let kt = scratch + 2 * l * l
+        SmallProduct.transpose(k, rows: l, columns: d, ldb: ld, into: kt)
+        SmallProduct.multiply(m: l, n: l, k: d, alpha: 1 / Float(d).squareRoot(), a: q, lda: ld, b: kt, ldb: l, c: p, ldc: l)
         maskedSoftmax(p, sample: s)
         var weights = UnsafePointer(p)
         if dropping {
@@ -234,8 +236,8 @@ extension MultiheadAttention {
             }
             weights = UnsafePointer(scratch)
         }
-        Gemm.multiply(m: l, n: d, k: l, a: weights, lda: l, b: v, ldb: ld,
-                      c: attended.pointer + s * l * dim + h * d, ldc: dim)
+        SmallProduct.multiply(m: l, n: d, k: l, a: weights, lda: l, b: v, ldb: ld,
+                              c: attended.pointer + s * l * dim + h * d, ldc: dim)
     }
 
     /// Softmax over each row of the (L, L) scores in place, over the keys the query may see:
@@ -283,7 +285,7 @@ extension MultiheadAttention {
 
     /// From dC_h (in `attendedGradient`): dV_h = P'ᵀ dC_h, dP' = dC_h V_hᵀ, dP = dP' ⊙ keep,
     /// dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ_h = dS K_h / √d, dK_h = dSᵀ Q_h / √d, written into
-    /// `projectionsGradient`. `scratch` holds 2·L·L floats.
+    /// `projectionsGradient`. `scratch` holds 2·L·L + L·d floats.
     func attendBackward(sample s: Int, head h: Int, dropping: Bool, scratch: UnsafeMutablePointer<Float>) {
         let l = length, d = headDim, ld = 3 * dim, scale = 1 / Float(d).squareRoot()
         let (q, k, v) = headColumns(projections.pointer, sample: s, head: h)
@@ -296,9 +298,10 @@ extension MultiheadAttention {
             for i in 0..<(l * l) { scratch[i] = p[i] * keep[i] }
             weights = UnsafePointer(scratch)
         }
-        Gemm.multiply(transposeA: true, m: l, n: d, k: l, a: weights, lda: l, b: dc, ldb: dim, c: dv, ldc: ld)
-        let dp = scratch + l * l
-        Gemm.multiply(transposeB: true, m: l, n: l, k: d, a: dc, lda: dim, b: v, ldb: ld, c: dp, ldc: l)
+        SmallProduct.multiply(transposeA: true, m: l, n: d, k: l, a: weights, lda: l, b: dc, ldb: dim, c: dv, ldc: ld)
+        let dp = scratch + l * l, vt = scratch + 2 * l * l
+        SmallProduct.transpose(v, rows: l, columns: d, ldb: ld, into: vt)
+        SmallProduct.multiply(m: l, n: l, k: d, a: dc, lda: dim, b: vt, ldb: l, c: dp, ldc: l)
         for i in 0..<l {
             let pr = p + i * l, dr = dp + i * l
             if let keep { let kr = keep + i * l; for j in 0..<l { dr[j] *= kr[j] } }
@@ -306,7 +309,7 @@ extension MultiheadAttention {
             for j in 0..<l { dot += dr[j] * pr[j] }
             for j in 0..<l { dr[j] = pr[j] * (dr[j] - dot) }
         }
-        Gemm.multiply(m: l, n: d, k: l, alpha: scale, a: dp, lda: l, b: k, ldb: ld, c: dq, ldc: ld)
-        Gemm.multiply(transposeA: true, m: l, n: d, k: l, alpha: scale, a: dp, lda: l, b: q, ldb: ld, c: dk, ldc: ld)
+        SmallProduct.multiply(m: l, n: d, k: l, alpha: scale, a: dp, lda: l, b: k, ldb: ld, c: dq, ldc: ld)
+        SmallProduct.multiply(transposeA: true, m: l, n: d, k: l, alpha: scale, a: dp, lda: l, b: q, ldb: ld, c: dk, ldc: ld)
     }
 }
