@@ -51,7 +51,7 @@ import Testing
 
     @Test func perChannelMagnitudesFollowTheAxis() {
         let t = Tensor(shape: [2, 3])
-        t.buffer.update(fromContentsOf: [1, -5, 2, -3, 4, 0.5] as [Float])
+        _ = t.buffer.update(fromContentsOf: [1, -5, 2, -3, 4, 0.5] as [Float])
         #expect(QuantizationPlan.channelMagnitudes(t, axis: 0) == [5, 4])
         #expect(QuantizationPlan.channelMagnitudes(t, axis: 1) == [3, 5, 2])
         #expect(QuantizationPlan.channelMagnitudes(t, axis: nil) == [5])

@@ -21,7 +21,7 @@ import Testing
 
     @Test func maskZeroesTheSmallestMagnitudesWithTiesByIndex() {
         let weights = Tensor(shape: [2, 4]), mask = Tensor(shape: [2, 4])
-        weights.buffer.update(fromContentsOf: [0.5, -0.1, 0.3, -0.7, 0.1, 0.9, -0.2, 0.0] as [Float])
+        _ = weights.buffer.update(fromContentsOf: [0.5, -0.1, 0.3, -0.7, 0.1, 0.9, -0.2, 0.0] as [Float])
         MagnitudePruner.updateMask(mask, weights: weights, sparsity: 0.5)
         #expect(mask.array == [1, 0, 1, 1, 0, 1, 0, 0])   // 0.0, then -0.1 and 0.1 (earlier first), then -0.2
         MagnitudePruner.updateMask(mask, weights: weights, sparsity: 0.99)

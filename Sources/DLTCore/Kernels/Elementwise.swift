@@ -73,6 +73,20 @@ extension Elementwise {
         while i < count { sum += x[i]; i += 1 }
         return sum
     }
+
+    /// Σ (x - mean)², in 16 lanes added in a fixed order.
+    public static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
+        var lanes = SIMD16<Float>(), i = 0
+        let m = SIMD16<Float>(repeating: mean)
+        while i + 16 <= count {
+            let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - m
+            lanes = lanes.addingProduct(d, d)
+            i += 16
+        }
+        var total = lanes.sum()
+        while i < count { let d = x[i] - mean; total += d * d; i += 1 }
+        return total
+    }
 }
 
 extension Elementwise {

@@ -98,7 +98,7 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
                     let mu = sum / Double(max(count, 1))
                     var sq = 0.0
                     for s in 0..<n {
-                        sq += Double(Lanes.sumOfSquaredDeviations(x + (s * c + ch) * inner, from: Float(mu), count: inner))
+                        sq += Double(Elementwise.sumOfSquaredDeviations(x + (s * c + ch) * inner, from: Float(mu), count: inner))
                     }
                     let variance = sq / Double(max(count, 1))
                     let unbiased = count > 1 ? sq / Double(count - 1) : variance
@@ -168,16 +168,6 @@ private enum Lanes {
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> V { UnsafeRawPointer(p).loadUnaligned(as: V.self) }
 
     static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float { Elementwise.sum(x, count: count) }
-
-    /// Σ (x - mean)².
-    static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
-        var lanes = V(), i = 0
-        let m = V(repeating: mean)
-        while i + 16 <= count { let d = load(x + i) - m; lanes.addProduct(d, d); i += 16 }
-        var total = lanes.sum()
-        while i < count { let d = x[i] - mean; total += d * d; i += 1 }
-        return total
-    }
 
     /// (Σ g, Σ g · (x - mean)); with `mask`, g is first zeroed in place where mask ≤ 0 (an
     /// absorbed ReLU's derivative at its output).
