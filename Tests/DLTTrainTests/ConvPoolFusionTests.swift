@@ -8,7 +8,8 @@ import Testing
 /// path (the second conv's dX), with odd rows and columns that the pools drop, a ReLU and a
 /// linear conv, and the batch split over threads.
 @Suite struct ConvPoolFusionTests {
-    /// Few filters run Conv2D's shifted-plane path; more than 32 its im2col path. Both absorb the pool.
+    /// Few filters run Conv2D's shifted-plane path both ways; more than 32 on these small planes
+    /// its im2col path in backward. Both absorb the pool.
     private func makeGraph(fuses: Bool, filters: (Int, Int)) throws -> Graph {
         let graph = Graph(inputShape: [3, 11, 13])
         graph.fusesLayers = fuses

@@ -11,8 +11,8 @@ import DLTCore
 /// columns, because writing them to fresh memory (the whole batch's columns) cost more than
 /// unfolding twice into cache-resident memory.
 ///
-/// Stride-1 layers with few filters and channels run without columns instead
-/// (Conv2DShiftedPlanes.swift); the rest of this file is the im2col + sgemm path.
+/// Stride-1 layers with few filters and channels run forward (and mostly backward) without
+/// columns instead (Conv2DShiftedPlanes.swift); the rest of this file is the im2col + sgemm path.
 ///
 /// A graph may run the plain 2x2 max pool that follows a ReLU (or linear) conv inside it
 /// (`absorb(.maxPool2x2)`): forward then pools each chunk's gemm result while it is in cache and writes

@@ -1,22 +1,24 @@
 import DLTCore
 
-/// Conv2D's path for stride-1 convolutions with few filters (`ShiftedPlaneConvolution`): forward,
-/// dW and dX are direct register-blocked loops over each image's zero-bordered planes instead of
-/// im2col + sgemm, whose M = filters (forward) or K = filters (dX) is too small there to run
-/// near peak (docs/performance.md has the figures that set `shiftedPlaneFilters`).
+/// Conv2D's path for stride-1 convolutions with few filters and channels: forward, dW and dX are
+/// direct register-blocked loops over each image's zero-bordered planes instead of im2col +
+/// sgemm, whose M = filters (forward) or K = filters (dX) is too small there to run near peak
+/// (docs/performance.md has the figures that set `shiftedPlaneFilters`). Forward takes this path
+/// for every such layer; backward only where it is ahead of sgemm (`usesShiftedPlanes`).
 ///
 /// Per image: x is copied into `padded` (C planes of Hp x Wp); forward correlates it into
-/// `planes` (F rows of Wp-wide virtual output rows) and copies the valid OW columns of each row
+/// `planes` (F rows of Wp-wide virtual output rows: whole rows with `ShiftedPlaneConvolution`,
+/// the valid pixels only with `FilterLaneConvolution`, whichever computes less) and copies the valid OW columns of each row
 /// out with the bias and activation (with an absorbed 2x2 max pool: pooled from the virtual
 /// rows, then the bias and activation on the pooled plane). Backward spreads dZ into `gradient` (F planes of the same
 /// virtual layout, zero at junk columns and in a margin before and after) and reads it twice:
 /// dW from dZ against the padded input's shifted planes, and dX as the correlation of dZ with
 /// the channel-swapped weights at the negated shifts.
 extension Conv2D {
-    /// Stride-1 layers with at most this many filters and input channels take this path; those
-    /// with more than `smallPlaneFilters` filters only with output planes of `widePlaneArea`
-    /// pixels or more: on 3x3 and 4x4 outputs (mnist_cnn3's and cifar10_cnn's last convs) its
-    /// backward took 1.5-2.5x sgemm's time, while at 11x11 and more it is ahead.
+    /// Stride-1 layers with at most this many filters and input channels take this path; their
+    /// backward too, except with more than `smallPlaneFilters` filters on output planes under
+    /// `widePlaneArea` pixels: on 3x3 and 4x4 outputs (mnist_cnn3's and cifar10_cnn's last
+    /// convs) it took 1.5-2.5x sgemm's time, while at 11x11 and more it is ahead.
     static let shiftedPlaneFilters = 64
     static let shiftedPlaneChannels = 64
     static let smallPlaneFilters = 32
