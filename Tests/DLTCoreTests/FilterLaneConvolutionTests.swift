@@ -27,7 +27,8 @@ struct FilterLaneConvolutionTests {
         var lanePacked = [Float](repeating: 0, count: FilterLaneConvolution.packedCount(outChannels: filters, channels: channels, taps: taps))
         ShiftedPlaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps,
                                             transposed: false, into: &rowPacked)
-        FilterLaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps, into: &lanePacked)
+        FilterLaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps, transposed: false,
+                                          into: &lanePacked)
         ShiftedPlaneConvolution.correlate(input: input, inStride: area, channels: channels, offsets: offsets, taps: taps,
                                           packed: rowPacked, outChannels: filters, output: &rows, outStride: rowLength,
                                           length: rowLength)

@@ -42,6 +42,9 @@ struct Conv2DTests {
         // pixels, the last block of 6 repeated), and 64 filters on 3x3, whose backward is sgemm's.
         Case(input: [8, 7, 6], filters: 20, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .tanh),
         Case(input: [36, 5, 5], filters: 64, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .tanh),
+        // dX by filter lanes too (16 input channels, 54 filter-taps), same padding: its pixels
+        // start at the padded plane's left border.
+        Case(input: [16, 9, 7], filters: 6, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .tanh),
         // 5x5 does not: the im2col + sgemm path backward.
         Case(input: [2, 5, 5], filters: 34, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .sigmoid),
         // Stride 2 keeps it on im2col: 180 x 64 = 11,520 floats of columns per image, so the

@@ -9,16 +9,18 @@ public enum FilterLaneConvolution {
     public static let pixelBlock = 6
     typealias Lanes = SIMD8<Float>
 
-    /// weights [o][c][t] re-laid as [o / 16][c][t][o % 16], zeros padding o to a multiple of 16.
+    /// weights [o][c][t] re-laid as [o / 16][c][t][o % 16], zeros padding o to a multiple of 16;
+    /// `transposed` reads weights [c][o][t] instead (dX correlates dZ with W swapped over its channels).
     public static func packWeights(_ weights: UnsafePointer<Float>, outChannels: Int, channels: Int, taps: Int,
-                                   into packed: UnsafeMutablePointer<Float>) {
+                                   transposed: Bool, into packed: UnsafeMutablePointer<Float>) {
         for b in 0..<blockCount(outChannels) {
             for c in 0..<channels {
                 for t in 0..<taps {
                     let target = packed + ((b * channels + c) * taps + t) * filterBlock
                     for j in 0..<filterBlock {
                         let o = b * filterBlock + j
-                        target[j] = o < outChannels ? weights[(o * channels + c) * taps + t] : 0
+                        guard o < outChannels else { target[j] = 0; continue }
+                        target[j] = transposed ? weights[(c * outChannels + o) * taps + t] : weights[(o * channels + c) * taps + t]
                     }
                 }
             }

@@ -46,12 +46,9 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     private let ones = Tensor(shape: [0])
     /// Per-thread dW and db when more than one slice runs, summed in slice order (deterministic).
     private var gradientPartials: [Tensor] = []
-    /// The shifted-plane path's state (Conv2DShiftedPlanes.swift): each tap's shift in the padded
-    /// plane, the same negated (dX), one workspace per slice, and the re-laid weights.
-    var tapOffsets: [Int] = []
-    var negatedTapOffsets: [Int] = []
-    var outputPositions: [Int] = []
-    var channelTapOffsets: [Int] = []
+    /// The shifted-plane path's state (Conv2DShiftedPlanes.swift): its offset tables, one
+    /// workspace per slice, and the re-laid weights.
+    var planeTables: ShiftedPlaneTables?
     var shiftedWorkspaces: [ShiftedPlaneWorkspace] = []
     let packedWeights = Tensor(shape: [0])
 

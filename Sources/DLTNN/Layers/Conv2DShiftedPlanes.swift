@@ -55,7 +55,19 @@ extension Conv2D {
         /// filters and pixels rounded up to its blocks, and has at least `filterLaneTaps`
         /// channel-taps per output (below that its scattered stores dominate).
         let forwardUsesFilterLanes: Bool
+        /// The same choice for dX's correlation (dZ's F channels into the C input channels, over
+        /// the input's H x W pixels or its virtual rows).
+        let inputGradientUsesFilterLanes: Bool
         static let filterLaneTaps = 32
+
+        /// Whether filter lanes compute fewer outputs than virtual rows of `rowLength`.
+        private static func filterLanesWin(outChannels: Int, depth: Int, pixels: Int, rowLength: Int) -> Bool {
+            let rowBlock = ShiftedPlaneConvolution.channelBlock, laneBlock = FilterLaneConvolution.filterBlock
+            let lanePixels = FilterLaneConvolution.pixelBlock
+            let rowWork = (outChannels + rowBlock - 1) / rowBlock * rowBlock * rowLength
+            let laneWork = (outChannels + laneBlock - 1) / laneBlock * laneBlock * ((pixels + lanePixels - 1) / lanePixels * lanePixels)
+            return depth >= filterLaneTaps && laneWork < rowWork
+        }
 
         /// Floats of padded inputs and dZ that backward keeps per group (256 KB, within L2).
         static let backwardBudget = 65_536
@@ -72,19 +84,18 @@ extension Conv2D {
             paddedCount = max(g.channels * paddedArea, (g.channels - 1) * paddedArea + outputLength + maxOffset)
             imageGradientCount = filters * gradientStride + gradientMargin
             backwardImages = max(1, min(8, Self.backwardBudget / (paddedCount + imageGradientCount)))
-            let laneFilters = FilterLaneConvolution.filterBlock, lanePixels = FilterLaneConvolution.pixelBlock
-            let rowWork = (filters + ShiftedPlaneConvolution.channelBlock - 1) / ShiftedPlaneConvolution.channelBlock
-                * ShiftedPlaneConvolution.channelBlock * outputLength
-            let laneWork = (filters + laneFilters - 1) / laneFilters * laneFilters * ((g.outArea + lanePixels - 1) / lanePixels * lanePixels)
-            forwardUsesFilterLanes = g.channels * g.kernelArea >= Self.filterLaneTaps && laneWork < rowWork
+            forwardUsesFilterLanes = Self.filterLanesWin(outChannels: filters, depth: g.channels * g.kernelArea,
+                                                         pixels: g.outArea, rowLength: outputLength)
+            inputGradientUsesFilterLanes = Self.filterLanesWin(outChannels: g.channels, depth: filters * g.kernelArea,
+                                                               pixels: g.inArea, rowLength: inputGradientLength)
         }
 
-        /// Each output pixel's place in the virtual rows, (oh * Wp + ow), the last repeated up to
-        /// whole `FilterLaneConvolution` pixel blocks.
-        func outputPositions(_ g: WindowGeometry) -> [Int] {
+        /// The places of a rows x columns block of pixels in Wp-wide virtual rows, from column
+        /// `first`, the last repeated up to whole `FilterLaneConvolution` pixel blocks.
+        func positions(rows: Int, columns: Int, first: Int) -> [Int] {
             var positions: [Int] = []
-            for oh in 0..<g.outH {
-                for ow in 0..<g.outW { positions.append(oh * paddedWidth + ow) }
+            for r in 0..<rows {
+                for c in 0..<columns { positions.append(r * paddedWidth + first + c) }
             }
             while positions.count % FilterLaneConvolution.pixelBlock != 0 { positions.append(positions[positions.count - 1]) }
             return positions
@@ -96,6 +107,25 @@ extension Conv2D {
                 for kw in 0..<g.kernelW { offsets.append(kh * g.dilationH * paddedWidth + kw * g.dilationW) }
             }
             return offsets
+        }
+    }
+
+    /// Offsets the kernels read with, fixed by the layer's geometry: each tap's shift in the
+    /// padded plane and the same negated (dX); for filter lanes the valid pixels' places in the
+    /// virtual rows and each (channel, tap)'s shift, forward and for dX.
+    struct ShiftedPlaneTables {
+        let taps: [Int], negatedTaps: [Int]
+        let outputPositions: [Int], inputChannelTaps: [Int]
+        let inputGradientPositions: [Int], gradientChannelTaps: [Int]
+
+        init(_ g: WindowGeometry, _ layout: ShiftedPlaneLayout, filters: Int) {
+            taps = layout.tapOffsets(g)
+            negatedTaps = taps.map { -$0 }
+            outputPositions = layout.positions(rows: g.outH, columns: g.outW, first: 0)
+            inputChannelTaps = FilterLaneConvolution.channelTapOffsets(offsets: taps, channels: g.channels, inStride: layout.paddedArea)
+            inputGradientPositions = layout.positions(rows: g.height, columns: g.width, first: g.padLeft)
+            gradientChannelTaps = FilterLaneConvolution.channelTapOffsets(offsets: negatedTaps, channels: filters,
+                                                                          inStride: layout.gradientStride)
         }
     }
 
@@ -130,13 +160,7 @@ extension Conv2D {
 
     func prepareShiftedPlanes(slices: Int) -> ShiftedPlaneLayout {
         let g = geometry!, layout = ShiftedPlaneLayout(g, filters: filters)
-        if tapOffsets.count != g.kernelArea {
-            tapOffsets = layout.tapOffsets(g)
-            negatedTapOffsets = tapOffsets.map { -$0 }
-            outputPositions = layout.outputPositions(g)
-            channelTapOffsets = FilterLaneConvolution.channelTapOffsets(offsets: tapOffsets, channels: g.channels,
-                                                                        inStride: layout.paddedArea)
-        }
+        if planeTables == nil { planeTables = ShiftedPlaneTables(g, layout, filters: filters) }
         while shiftedWorkspaces.count < slices { shiftedWorkspaces.append(ShiftedPlaneWorkspace()) }
         let pooled = poolWinners == nil ? 0 : (g.outH / 2) * (g.outW / 2)
         for w in shiftedWorkspaces {
@@ -172,12 +196,13 @@ extension Conv2D {
         let layout = prepareShiftedPlanes(slices: context.split.slices(for: n))
         packForwardWeights(layout)
         let fuseRelu = activation == .relu && residual == nil, b = bias?.value.pointer
-        tapOffsets.withUnsafeBufferPointer { offsets in
+        let tables = planeTables!
+        tables.taps.withUnsafeBufferPointer { offsets in
             context.split.forEachSlice(of: n) { slice, images in
                 let work = shiftedWorkspaces[slice]
                 for i in images {
                     copyPadded(x, image: i, layout, into: work.padded.pointer)
-                    correlateForward(work, layout, offsets: offsets.baseAddress!)
+                    correlateForward(work, layout, tables, offsets: offsets.baseAddress!)
                     if let winners = poolWinners {
                         // Pooled straight from the virtual rows, bias and ReLU after: both are
                         // monotone, so the maxima are the same bits (and ReLU's ties at zero get
@@ -211,7 +236,7 @@ extension Conv2D {
         if layout.forwardUsesFilterLanes {
             packedWeights.resize(to: [FilterLaneConvolution.packedCount(outChannels: f, channels: c, taps: taps)])
             FilterLaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: c, taps: taps,
-                                              into: packedWeights.pointer)
+                                              transposed: false, into: packedWeights.pointer)
         } else {
             packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: f, channels: c, taps: taps)])
             ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: c, taps: taps,
@@ -220,11 +245,12 @@ extension Conv2D {
     }
 
     /// One image's padded planes correlated into the virtual output rows of `work.planes`.
-    private func correlateForward(_ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout, offsets: UnsafePointer<Int>) {
+    private func correlateForward(_ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout, _ tables: ShiftedPlaneTables,
+                                  offsets: UnsafePointer<Int>) {
         let g = geometry!
         if layout.forwardUsesFilterLanes {
-            outputPositions.withUnsafeBufferPointer { positions in
-                channelTapOffsets.withUnsafeBufferPointer { channelTaps in
+            tables.outputPositions.withUnsafeBufferPointer { positions in
+                tables.inputChannelTaps.withUnsafeBufferPointer { channelTaps in
                     FilterLaneConvolution.correlate(
                         input: work.padded.pointer, channelTaps: channelTaps, packed: packedWeights.pointer,
                         outChannels: filters, positions: positions, output: work.planes.pointer,
@@ -245,13 +271,10 @@ extension Conv2D {
         let slices = context.split.slices(for: n)
         let layout = prepareShiftedPlanes(slices: slices)
         prepareGradientPartials(slices: slices)
-        if dx != nil {
-            packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: ch, channels: f, taps: taps)])
-            ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: ch, channels: f, taps: taps,
-                                                transposed: true, into: packedWeights.pointer)
-        }
-        tapOffsets.withUnsafeBufferPointer { offsets in
-            negatedTapOffsets.withUnsafeBufferPointer { negated in
+        if dx != nil { packInputGradientWeights(layout) }
+        let tables = planeTables!
+        tables.taps.withUnsafeBufferPointer { offsets in
+            tables.negatedTaps.withUnsafeBufferPointer { negated in
                 context.split.forEachSlice(of: n) { slice, images in
                     let work = shiftedWorkspaces[slice], group = layout.backwardImages
                     for start in Swift.stride(from: images.lowerBound, to: images.upperBound, by: group) {
@@ -272,11 +295,8 @@ extension Conv2D {
                             length: layout.outputLength, weightGradient: dw)
                         guard let dx else { continue }
                         for j in 0..<count {
-                            ShiftedPlaneConvolution.correlate(
-                                input: gradientPlanes(work, layout, j) + g.padTop * layout.paddedWidth,
-                                inStride: layout.gradientStride, channels: f, offsets: negated.baseAddress!, taps: taps,
-                                packed: packedWeights.pointer, outChannels: ch, output: work.planes.pointer,
-                                outStride: layout.inputGradientLength, length: layout.inputGradientLength)
+                            correlateInputGradient(gradientPlanes(work, layout, j) + g.padTop * layout.paddedWidth,
+                                                   work, layout, tables, negated: negated.baseAddress!)
                             Self.copyRows(planes: ch, rows: g.height, width: g.width,
                                           from: work.planes.pointer + g.padLeft, planeStride: layout.inputGradientLength,
                                           rowStride: layout.paddedWidth,
@@ -288,6 +308,40 @@ extension Conv2D {
             }
         }
         if slices > 1 { addSlicePartials(slices: slices) }
+    }
+
+    private func packInputGradientWeights(_ layout: ShiftedPlaneLayout) {
+        let f = filters, c = geometry.channels, taps = geometry.kernelArea
+        if layout.inputGradientUsesFilterLanes {
+            packedWeights.resize(to: [FilterLaneConvolution.packedCount(outChannels: c, channels: f, taps: taps)])
+            FilterLaneConvolution.packWeights(weight.value.pointer, outChannels: c, channels: f, taps: taps,
+                                              transposed: true, into: packedWeights.pointer)
+        } else {
+            packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: c, channels: f, taps: taps)])
+            ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: c, channels: f, taps: taps,
+                                                transposed: true, into: packedWeights.pointer)
+        }
+    }
+
+    /// dX's virtual rows in `work.planes`: one image's dZ planes (from the first unpadded row)
+    /// correlated with the channel-swapped weights at the negated shifts.
+    private func correlateInputGradient(_ dz: UnsafePointer<Float>, _ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout,
+                                        _ tables: ShiftedPlaneTables, negated: UnsafePointer<Int>) {
+        let g = geometry!
+        if layout.inputGradientUsesFilterLanes {
+            tables.inputGradientPositions.withUnsafeBufferPointer { positions in
+                tables.gradientChannelTaps.withUnsafeBufferPointer { channelTaps in
+                    FilterLaneConvolution.correlate(
+                        input: dz, channelTaps: channelTaps, packed: packedWeights.pointer, outChannels: g.channels,
+                        positions: positions, output: work.planes.pointer, outStride: layout.inputGradientLength)
+                }
+            }
+        } else {
+            ShiftedPlaneConvolution.correlate(
+                input: dz, inStride: layout.gradientStride, channels: filters, offsets: negated, taps: g.kernelArea,
+                packed: packedWeights.pointer, outChannels: g.channels, output: work.planes.pointer,
+                outStride: layout.inputGradientLength, length: layout.inputGradientLength)
+        }
     }
 
     /// Image j of a backward group's dZ planes (after the margin).
