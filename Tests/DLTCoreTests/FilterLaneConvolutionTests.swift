@@ -23,12 +23,13 @@ struct FilterLaneConvolutionTests {
         let rowBlocks = (filters + ShiftedPlaneConvolution.channelBlock - 1) / ShiftedPlaneConvolution.channelBlock
         var rows = [Float](repeating: 0, count: rowBlocks * ShiftedPlaneConvolution.channelBlock * rowLength)
         var lanes = [Float](repeating: .nan, count: filters * rowLength)
-        var rowPacked = [Float](repeating: 0, count: ShiftedPlaneConvolution.packedCount(outChannels: filters, channels: channels, taps: taps))
-        var lanePacked = [Float](repeating: 0, count: FilterLaneConvolution.packedCount(outChannels: filters, channels: channels, taps: taps))
-        ShiftedPlaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps,
-                                            transposed: false, into: &rowPacked)
-        FilterLaneConvolution.packWeights(weights, outChannels: filters, channels: channels, taps: taps, transposed: false,
-                                          into: &lanePacked)
+        let rowBlock = ShiftedPlaneConvolution.channelBlock, laneBlock = FilterLaneConvolution.filterBlock
+        var rowPacked = [Float](repeating: 0, count: BlockedWeights.count(outChannels: filters, channels: channels, taps: taps, block: rowBlock))
+        var lanePacked = [Float](repeating: 0, count: BlockedWeights.count(outChannels: filters, channels: channels, taps: taps, block: laneBlock))
+        BlockedWeights.pack(weights, outChannels: filters, channels: channels, taps: taps, block: rowBlock, transposed: false,
+                            into: &rowPacked)
+        BlockedWeights.pack(weights, outChannels: filters, channels: channels, taps: taps, block: laneBlock, transposed: false,
+                            into: &lanePacked)
         ShiftedPlaneConvolution.correlate(input: input, inStride: area, channels: channels, offsets: offsets, taps: taps,
                                           packed: rowPacked, outChannels: filters, output: &rows, outStride: rowLength,
                                           length: rowLength)

@@ -1,4 +1,4 @@
-/// The forward correlation of `ShiftedPlaneConvolution`, vectorised across output channels
+/// The correlation of `ShiftedPlaneConvolution` (forward's, and dX's), vectorised across output channels
 /// instead of pixels, for layers whose junk columns (Wp - OW per row) would be a large share of
 /// the virtual rows: 16 output channels sit in two AVX registers and each of 6 pixels is one
 /// broadcast input value, so the pixels of a block can be any 6 valid positions and no junk
@@ -8,28 +8,6 @@ public enum FilterLaneConvolution {
     public static let filterBlock = 16
     public static let pixelBlock = 6
     typealias Lanes = SIMD8<Float>
-
-    /// weights [o][c][t] re-laid as [o / 16][c][t][o % 16], zeros padding o to a multiple of 16;
-    /// `transposed` reads weights [c][o][t] instead (dX correlates dZ with W swapped over its channels).
-    public static func packWeights(_ weights: UnsafePointer<Float>, outChannels: Int, channels: Int, taps: Int,
-                                   transposed: Bool, into packed: UnsafeMutablePointer<Float>) {
-        for b in 0..<blockCount(outChannels) {
-            for c in 0..<channels {
-                for t in 0..<taps {
-                    let target = packed + ((b * channels + c) * taps + t) * filterBlock
-                    for j in 0..<filterBlock {
-                        let o = b * filterBlock + j
-                        guard o < outChannels else { target[j] = 0; continue }
-                        target[j] = transposed ? weights[(c * outChannels + o) * taps + t] : weights[(o * channels + c) * taps + t]
-                    }
-                }
-            }
-        }
-    }
-
-    public static func packedCount(outChannels: Int, channels: Int, taps: Int) -> Int {
-        blockCount(outChannels) * filterBlock * channels * taps
-    }
 
     static func blockCount(_ outChannels: Int) -> Int { (outChannels + filterBlock - 1) / filterBlock }
 
@@ -41,7 +19,8 @@ public enum FilterLaneConvolution {
 
     /// output[o * outStride + q] = Σ_k packed(o, k) * input[q + channelTaps[k]] over the
     /// (channel, tap) pairs k, for every q in `positions` (its count a multiple of 6; a repeated
-    /// position is written twice with the same value) and o below outChannels.
+    /// position is written twice with the same value) and o below outChannels; `packed` is
+    /// `BlockedWeights` with blocks of `filterBlock`.
     public static func correlate(input: UnsafePointer<Float>, channelTaps: UnsafeBufferPointer<Int>,
                                  packed: UnsafePointer<Float>, outChannels: Int, positions: UnsafeBufferPointer<Int>,
                                  output: UnsafeMutablePointer<Float>, outStride: Int) {

@@ -15,32 +15,9 @@ public enum ShiftedPlaneConvolution {
     public static let channelBlock = 4
     typealias Lanes = SIMD8<Float>
 
-    /// weights [o][c][t] re-laid as [o / 4][c][t][o % 4], zero rows padding o to a multiple of 4,
-    /// so a block's four weights per (c, t) are one contiguous read. `transposed` reads
-    /// weights [c][o][t] instead (backward's dX correlates dZ with W swapped over its channels).
-    public static func packWeights(_ weights: UnsafePointer<Float>, outChannels: Int, channels: Int, taps: Int,
-                                   transposed: Bool, into packed: UnsafeMutablePointer<Float>) {
-        let blocks = (outChannels + channelBlock - 1) / channelBlock
-        for b in 0..<blocks {
-            for c in 0..<channels {
-                for t in 0..<taps {
-                    let target = packed + ((b * channels + c) * taps + t) * channelBlock
-                    for j in 0..<channelBlock {
-                        let o = b * channelBlock + j
-                        guard o < outChannels else { target[j] = 0; continue }
-                        target[j] = transposed ? weights[(c * outChannels + o) * taps + t] : weights[(o * channels + c) * taps + t]
-                    }
-                }
-            }
-        }
-    }
-
-    public static func packedCount(outChannels: Int, channels: Int, taps: Int) -> Int {
-        (outChannels + channelBlock - 1) / channelBlock * channelBlock * channels * taps
-    }
-
     /// output[o * outStride + q] = Σ_c Σ_t packed(o, c, t) * input[c * inStride + q + offsets[t]]
-    /// for q in 0..<length and o below outChannels rounded up to 4 (the padded rows get zeros).
+    /// for q in 0..<length and o below outChannels rounded up to 4 (the padded rows get zeros);
+    /// `packed` is `BlockedWeights` with blocks of `channelBlock`.
     public static func correlate(input: UnsafePointer<Float>, inStride: Int, channels: Int,
                                  offsets: UnsafePointer<Int>, taps: Int, packed: UnsafePointer<Float>,
                                  outChannels: Int, output: UnsafeMutablePointer<Float>, outStride: Int, length: Int) {

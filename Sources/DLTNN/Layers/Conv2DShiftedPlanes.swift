@@ -194,7 +194,7 @@ extension Conv2D {
     func forwardShifted(_ x: Tensor, residual: Tensor?, output: Tensor, context: LayerContext) {
         let n = x.shape[0], g = geometry!, f = filters, p = g.outArea
         let layout = prepareShiftedPlanes(slices: context.split.slices(for: n))
-        packForwardWeights(layout)
+        packWeights(layout, forInputGradient: false)
         let fuseRelu = activation == .relu && residual == nil, b = bias?.value.pointer
         let tables = planeTables!
         tables.taps.withUnsafeBufferPointer { offsets in
@@ -231,17 +231,16 @@ extension Conv2D {
         }
     }
 
-    private func packForwardWeights(_ layout: ShiftedPlaneLayout) {
-        let f = filters, c = geometry.channels, taps = geometry.kernelArea
-        if layout.forwardUsesFilterLanes {
-            packedWeights.resize(to: [FilterLaneConvolution.packedCount(outChannels: f, channels: c, taps: taps)])
-            FilterLaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: c, taps: taps,
-                                              transposed: false, into: packedWeights.pointer)
-        } else {
-            packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: f, channels: c, taps: taps)])
-            ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: f, channels: c, taps: taps,
-                                                transposed: false, into: packedWeights.pointer)
-        }
+    /// `packedWeights` for the kernel the layout picked: forward's (filters over channels) or,
+    /// `forInputGradient`, dX's channel-swapped ones (channels over filters).
+    private func packWeights(_ layout: ShiftedPlaneLayout, forInputGradient: Bool) {
+        let lanes = forInputGradient ? layout.inputGradientUsesFilterLanes : layout.forwardUsesFilterLanes
+        let block = lanes ? FilterLaneConvolution.filterBlock : ShiftedPlaneConvolution.channelBlock
+        let (outChannels, channels) = forInputGradient ? (geometry.channels, filters) : (filters, geometry.channels)
+        let taps = geometry.kernelArea
+        packedWeights.resize(to: [BlockedWeights.count(outChannels: outChannels, channels: channels, taps: taps, block: block)])
+        BlockedWeights.pack(weight.value.pointer, outChannels: outChannels, channels: channels, taps: taps, block: block,
+                            transposed: forInputGradient, into: packedWeights.pointer)
     }
 
     /// One image's padded planes correlated into the virtual output rows of `work.planes`.
@@ -271,7 +270,7 @@ extension Conv2D {
         let slices = context.split.slices(for: n)
         let layout = prepareShiftedPlanes(slices: slices)
         prepareGradientPartials(slices: slices)
-        if dx != nil { packInputGradientWeights(layout) }
+        if dx != nil { packWeights(layout, forInputGradient: true) }
         let tables = planeTables!
         tables.taps.withUnsafeBufferPointer { offsets in
             tables.negatedTaps.withUnsafeBufferPointer { negated in
@@ -308,19 +307,6 @@ extension Conv2D {
             }
         }
         if slices > 1 { addSlicePartials(slices: slices) }
-    }
-
-    private func packInputGradientWeights(_ layout: ShiftedPlaneLayout) {
-        let f = filters, c = geometry.channels, taps = geometry.kernelArea
-        if layout.inputGradientUsesFilterLanes {
-            packedWeights.resize(to: [FilterLaneConvolution.packedCount(outChannels: c, channels: f, taps: taps)])
-            FilterLaneConvolution.packWeights(weight.value.pointer, outChannels: c, channels: f, taps: taps,
-                                              transposed: true, into: packedWeights.pointer)
-        } else {
-            packedWeights.resize(to: [ShiftedPlaneConvolution.packedCount(outChannels: c, channels: f, taps: taps)])
-            ShiftedPlaneConvolution.packWeights(weight.value.pointer, outChannels: c, channels: f, taps: taps,
-                                                transposed: true, into: packedWeights.pointer)
-        }
     }
 
     /// dX's virtual rows in `work.planes`: one image's dZ planes (from the first unpadded row)
