@@ -31,23 +31,10 @@ import Testing
         return graph
     }
 
-    private func run(_ graph: Graph, threads: Int) -> (output: [Float], gradients: [[Float]]) {
-        let shape = graph.inputShape.batched(5)
-        var random = SeededRandom(seed: 9)
-        let input = Tensor(shape: shape, values: (0..<shape.count).map { _ in random.uniform(-1, 1) })
-        let context = LayerContext(split: ThreadSplit(threads: threads), training: true)
-        graph.zeroGradients()
-        let output = graph.forward(input, context: context).array
-        let dy = graph.outputGradient.pointer
-        for i in 0..<graph.outputGradient.count { dy[i] = Float(i % 7) * 0.25 - 0.75 }
-        graph.backward(input: input, context: context)
-        return (output, graph.namedParameters.filter { $0.parameter.isTrainable }.map { $0.parameter.gradient.array })
-    }
-
     @Test(arguments: [1, 2])
     func fusedAndSeparateGiveTheSameBits(threads: Int) throws {
         let fused = try makeGraph(fuses: true), separate = try makeGraph(fuses: false)
-        let a = run(fused, threads: threads), b = run(separate, threads: threads)
+        let a = fused.fusionProbe(threads: threads), b = separate.fusionProbe(threads: threads)
         #expect(fused.absorbedLayers == ["r1", "out", "r3"])
         #expect(separate.absorbedLayers.isEmpty)
         #expect(a.output == b.output)
