@@ -4,8 +4,10 @@ import Testing
 /// Filter lanes and virtual rows run the same chain of fused multiply-adds for each output, so
 /// at every valid position they must agree to the bit (a layer may take either for its forward).
 struct FilterLaneConvolutionTests {
-    @Test(arguments: [(channels: 3, filters: 20), (channels: 7, filters: 16), (channels: 2, filters: 5)])
-    func agreesWithVirtualRowsBitForBit(channels: Int, filters: Int) {
+    @Test(arguments: [(channels: 3, filters: 20), (channels: 7, filters: 16), (channels: 2, filters: 5), (channels: 4, filters: 40)],
+          [FilterLaneConvolution.Blocking.sixteenBySix, .thirtyTwoByThree])
+    func agreesWithVirtualRowsBitForBit(shape: (channels: Int, filters: Int), blocking: FilterLaneConvolution.Blocking) {
+        let (channels, filters) = shape
         let height = 6, width = 7, kernel = 3, outH = height - kernel + 1, outW = width - kernel + 1
         let taps = kernel * kernel, area = height * width
         let rowLength = (outH * width + ShiftedPlaneConvolution.pixelBlock - 1)
@@ -18,12 +20,12 @@ struct FilterLaneConvolutionTests {
         let weights = (0..<(filters * channels * taps)).map { _ in random.uniform(-1, 1) }
         var positions: [Int] = []
         for oh in 0..<outH { for ow in 0..<outW { positions.append(oh * width + ow) } }
-        while positions.count % FilterLaneConvolution.pixelBlock != 0 { positions.append(positions.last!) }
+        while positions.count % blocking.pixels != 0 { positions.append(positions.last!) }
 
         let rowBlocks = (filters + ShiftedPlaneConvolution.channelBlock - 1) / ShiftedPlaneConvolution.channelBlock
         var rows = [Float](repeating: 0, count: rowBlocks * ShiftedPlaneConvolution.channelBlock * rowLength)
         var lanes = [Float](repeating: .nan, count: filters * rowLength)
-        let rowBlock = ShiftedPlaneConvolution.channelBlock, laneBlock = FilterLaneConvolution.filterBlock
+        let rowBlock = ShiftedPlaneConvolution.channelBlock, laneBlock = blocking.filters
         var rowPacked = [Float](repeating: 0, count: BlockedWeights.count(outChannels: filters, channels: channels, taps: taps, block: rowBlock))
         var lanePacked = [Float](repeating: 0, count: BlockedWeights.count(outChannels: filters, channels: channels, taps: taps, block: laneBlock))
         BlockedWeights.pack(weights, outChannels: filters, channels: channels, taps: taps, block: rowBlock, transposed: false,
@@ -37,7 +39,7 @@ struct FilterLaneConvolutionTests {
         positions.withUnsafeBufferPointer { p in
             channelTaps.withUnsafeBufferPointer { k in
                 FilterLaneConvolution.correlate(input: input, channelTaps: k, packed: lanePacked, outChannels: filters,
-                                                positions: p, output: &lanes, outStride: rowLength)
+                                                positions: p, output: &lanes, outStride: rowLength, blocking: blocking)
             }
         }
         for o in 0..<filters {

@@ -39,7 +39,8 @@ struct Conv2DTests {
         Case(input: [2, 10, 10], filters: 40, kernel: (3, 3), stride: (1, 1), padding: .same, dilation: (1, 1), activation: .identity),
         // Forward runs filter lanes (FilterLaneConvolution) where they compute fewer outputs than
         // the virtual rows: 20 filters (a partial 16-filter block) on 5x4 valid outputs (20
-        // pixels, the last block of 6 repeated), and 64 filters on 3x3, whose backward is sgemm's.
+        // pixels, the last block of 6 repeated), and 64 filters on 3x3 (32-filter x 3-pixel blocks, 9
+        // pixels not padded to 12), whose backward is sgemm's.
         Case(input: [8, 7, 6], filters: 20, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .tanh),
         Case(input: [36, 5, 5], filters: 64, kernel: (3, 3), stride: (1, 1), padding: .valid, dilation: (1, 1), activation: .tanh),
         // dX by filter lanes too (16 input channels, 54 filter-taps), same padding: its pixels

@@ -109,6 +109,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     public func absorb(_ operation: FusibleOperation) -> Bool {
         guard operation == .maxPool2x2, activation == .relu || activation == .identity else { return false }
         if poolWinners == nil { poolWinners = Tensor(shape: [0]) }
+        planeTables = nil   // forward's positions now cover only the pool's windows
         return true
     }
 

@@ -39,6 +39,10 @@ extension Conv2D {
         let paddedWidth, paddedArea: Int
         /// Forward's virtual output (OH rows of Wp), rounded up to whole pixel blocks.
         let outputLength: Int
+        /// The outputs forward computes: OH x OW, or with an absorbed 2x2 pool only the rows and
+        /// columns its windows read (an odd last row or column is never read); `forwardLength`
+        /// is their virtual rows, rounded likewise.
+        let forwardRows, forwardColumns, forwardLength: Int
         /// Backward's dX rows (H rows of Wp, from the first unpadded row), rounded likewise.
         let inputGradientLength: Int
         let maxOffset: Int
@@ -50,33 +54,36 @@ extension Conv2D {
         let imageGradientCount: Int
         /// Images whose padded inputs and dZ backward keeps at once, for dW's sums over the group.
         let backwardImages: Int
-        /// Whether forward runs `FilterLaneConvolution` (valid pixels only) rather than
-        /// `ShiftedPlaneConvolution` (whole virtual rows): when it computes fewer outputs,
-        /// filters and pixels rounded up to its blocks, and has at least `filterLaneTaps`
-        /// channel-taps per output (below that its scattered stores dominate).
-        let forwardUsesFilterLanes: Bool
+        /// The blocking forward runs `FilterLaneConvolution` (valid pixels only) with, or nil for
+        /// `ShiftedPlaneConvolution` (whole virtual rows): filter lanes when they compute fewer
+        /// outputs, filters and pixels rounded up to their blocks, and have at least
+        /// `filterLaneTaps` channel-taps per output (below that their scattered stores dominate).
+        let forwardLanes: FilterLaneConvolution.Blocking?
         /// The same choice for dX's correlation (dZ's F channels into the C input channels, over
         /// the input's H x W pixels or its virtual rows).
-        let inputGradientUsesFilterLanes: Bool
+        let inputGradientLanes: FilterLaneConvolution.Blocking?
         static let filterLaneTaps = 32
 
-        /// Whether filter lanes compute fewer outputs than virtual rows of `rowLength`.
-        private static func filterLanesWin(outChannels: Int, depth: Int, pixels: Int, rowLength: Int) -> Bool {
-            let rowBlock = ShiftedPlaneConvolution.channelBlock, laneBlock = FilterLaneConvolution.filterBlock
-            let lanePixels = FilterLaneConvolution.pixelBlock
+        /// Filter lanes' blocking, where it computes fewer outputs than virtual rows of `rowLength`.
+        private static func filterLanes(outChannels: Int, depth: Int, pixels: Int, rowLength: Int) -> FilterLaneConvolution.Blocking? {
+            let rowBlock = ShiftedPlaneConvolution.channelBlock
             let rowWork = (outChannels + rowBlock - 1) / rowBlock * rowBlock * rowLength
-            let laneWork = (outChannels + laneBlock - 1) / laneBlock * laneBlock * ((pixels + lanePixels - 1) / lanePixels * lanePixels)
-            return depth >= filterLaneTaps && laneWork < rowWork
+            let blocking = FilterLaneConvolution.Blocking.best(outChannels: outChannels, pixels: pixels)
+            let laneWork = blocking.work(outChannels: outChannels, pixels: pixels)
+            return depth >= filterLaneTaps && laneWork < rowWork ? blocking : nil
         }
 
         /// Floats of padded inputs and dZ that backward keeps per group (256 KB, within L2).
         static let backwardBudget = 65_536
 
-        init(_ g: WindowGeometry, filters: Int) {
+        init(_ g: WindowGeometry, filters: Int, pooled: Bool) {
             let block = ShiftedPlaneConvolution.pixelBlock
             paddedWidth = g.width + g.padLeft + g.padRight
             paddedArea = (g.height + g.padTop + g.padBottom) * paddedWidth
             outputLength = (g.outH * paddedWidth + block - 1) / block * block
+            forwardRows = pooled ? g.outH / 2 * 2 : g.outH
+            forwardColumns = pooled ? g.outW / 2 * 2 : g.outW
+            forwardLength = (forwardRows * paddedWidth + block - 1) / block * block
             inputGradientLength = (g.height * paddedWidth + block - 1) / block * block
             maxOffset = (g.kernelH - 1) * g.dilationH * paddedWidth + (g.kernelW - 1) * g.dilationW
             gradientMargin = max(0, maxOffset - g.padTop * paddedWidth)
@@ -84,20 +91,21 @@ extension Conv2D {
             paddedCount = max(g.channels * paddedArea, (g.channels - 1) * paddedArea + outputLength + maxOffset)
             imageGradientCount = filters * gradientStride + gradientMargin
             backwardImages = max(1, min(8, Self.backwardBudget / (paddedCount + imageGradientCount)))
-            forwardUsesFilterLanes = Self.filterLanesWin(outChannels: filters, depth: g.channels * g.kernelArea,
-                                                         pixels: g.outArea, rowLength: outputLength)
-            inputGradientUsesFilterLanes = Self.filterLanesWin(outChannels: g.channels, depth: filters * g.kernelArea,
-                                                               pixels: g.inArea, rowLength: inputGradientLength)
+            forwardLanes = Self.filterLanes(outChannels: filters, depth: g.channels * g.kernelArea,
+                                            pixels: forwardRows * forwardColumns, rowLength: forwardLength)
+            inputGradientLanes = Self.filterLanes(outChannels: g.channels, depth: filters * g.kernelArea,
+                                                  pixels: g.inArea, rowLength: inputGradientLength)
         }
 
         /// The places of a rows x columns block of pixels in Wp-wide virtual rows, from column
-        /// `first`, the last repeated up to whole `FilterLaneConvolution` pixel blocks.
-        func positions(rows: Int, columns: Int, first: Int) -> [Int] {
+        /// `first`, the last repeated up to whole pixel blocks of `blocking` (none without one).
+        func positions(rows: Int, columns: Int, first: Int, blocking: FilterLaneConvolution.Blocking?) -> [Int] {
+            guard let blocking else { return [] }
             var positions: [Int] = []
             for r in 0..<rows {
                 for c in 0..<columns { positions.append(r * paddedWidth + first + c) }
             }
-            while positions.count % FilterLaneConvolution.pixelBlock != 0 { positions.append(positions[positions.count - 1]) }
+            while positions.count % blocking.pixels != 0 { positions.append(positions[positions.count - 1]) }
             return positions
         }
 
@@ -121,9 +129,11 @@ extension Conv2D {
         init(_ g: WindowGeometry, _ layout: ShiftedPlaneLayout, filters: Int) {
             taps = layout.tapOffsets(g)
             negatedTaps = taps.map { -$0 }
-            outputPositions = layout.positions(rows: g.outH, columns: g.outW, first: 0)
+            outputPositions = layout.positions(rows: layout.forwardRows, columns: layout.forwardColumns, first: 0,
+                                               blocking: layout.forwardLanes)
             inputChannelTaps = FilterLaneConvolution.channelTapOffsets(offsets: taps, channels: g.channels, inStride: layout.paddedArea)
-            inputGradientPositions = layout.positions(rows: g.height, columns: g.width, first: g.padLeft)
+            inputGradientPositions = layout.positions(rows: g.height, columns: g.width, first: g.padLeft,
+                                                      blocking: layout.inputGradientLanes)
             gradientChannelTaps = FilterLaneConvolution.channelTapOffsets(offsets: negatedTaps, channels: filters,
                                                                           inStride: layout.gradientStride)
         }
@@ -159,7 +169,7 @@ extension Conv2D {
     }
 
     func prepareShiftedPlanes(slices: Int) -> ShiftedPlaneLayout {
-        let g = geometry!, layout = ShiftedPlaneLayout(g, filters: filters)
+        let g = geometry!, layout = ShiftedPlaneLayout(g, filters: filters, pooled: poolWinners != nil)
         if planeTables == nil { planeTables = ShiftedPlaneTables(g, layout, filters: filters) }
         while shiftedWorkspaces.count < slices { shiftedWorkspaces.append(ShiftedPlaneWorkspace()) }
         let pooled = poolWinners == nil ? 0 : (g.outH / 2) * (g.outW / 2)
@@ -234,8 +244,8 @@ extension Conv2D {
     /// `packedWeights` for the kernel the layout picked: forward's (filters over channels) or,
     /// `forInputGradient`, dX's channel-swapped ones (channels over filters).
     private func packWeights(_ layout: ShiftedPlaneLayout, forInputGradient: Bool) {
-        let lanes = forInputGradient ? layout.inputGradientUsesFilterLanes : layout.forwardUsesFilterLanes
-        let block = lanes ? FilterLaneConvolution.filterBlock : ShiftedPlaneConvolution.channelBlock
+        let lanes = forInputGradient ? layout.inputGradientLanes : layout.forwardLanes
+        let block = lanes?.filters ?? ShiftedPlaneConvolution.channelBlock
         let (outChannels, channels) = forInputGradient ? (geometry.channels, filters) : (filters, geometry.channels)
         let taps = geometry.kernelArea
         packedWeights.resize(to: [BlockedWeights.count(outChannels: outChannels, channels: channels, taps: taps, block: block)])
@@ -247,20 +257,20 @@ extension Conv2D {
     private func correlateForward(_ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout, _ tables: ShiftedPlaneTables,
                                   offsets: UnsafePointer<Int>) {
         let g = geometry!
-        if layout.forwardUsesFilterLanes {
+        if let blocking = layout.forwardLanes {
             tables.outputPositions.withUnsafeBufferPointer { positions in
                 tables.inputChannelTaps.withUnsafeBufferPointer { channelTaps in
                     FilterLaneConvolution.correlate(
                         input: work.padded.pointer, channelTaps: channelTaps, packed: packedWeights.pointer,
                         outChannels: filters, positions: positions, output: work.planes.pointer,
-                        outStride: layout.outputLength)
+                        outStride: layout.outputLength, blocking: blocking)
                 }
             }
         } else {
             ShiftedPlaneConvolution.correlate(
                 input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels, offsets: offsets,
                 taps: g.kernelArea, packed: packedWeights.pointer, outChannels: filters,
-                output: work.planes.pointer, outStride: layout.outputLength, length: layout.outputLength)
+                output: work.planes.pointer, outStride: layout.outputLength, length: layout.forwardLength)
         }
     }
 
@@ -314,12 +324,13 @@ extension Conv2D {
     private func correlateInputGradient(_ dz: UnsafePointer<Float>, _ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout,
                                         _ tables: ShiftedPlaneTables, negated: UnsafePointer<Int>) {
         let g = geometry!
-        if layout.inputGradientUsesFilterLanes {
+        if let blocking = layout.inputGradientLanes {
             tables.inputGradientPositions.withUnsafeBufferPointer { positions in
                 tables.gradientChannelTaps.withUnsafeBufferPointer { channelTaps in
                     FilterLaneConvolution.correlate(
                         input: dz, channelTaps: channelTaps, packed: packedWeights.pointer, outChannels: g.channels,
-                        positions: positions, output: work.planes.pointer, outStride: layout.inputGradientLength)
+                        positions: positions, output: work.planes.pointer, outStride: layout.inputGradientLength,
+                        blocking: blocking)
                 }
             }
         } else {
