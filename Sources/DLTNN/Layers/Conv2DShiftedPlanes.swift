@@ -63,6 +63,9 @@ extension Conv2D {
         /// the input's H x W pixels or its virtual rows).
         let inputGradientLanes: FilterLaneConvolution.Blocking?
         static let filterLaneTaps = 32
+        /// Without padding an image's planes already are the padded planes, and filter lanes read
+        /// valid positions only (virtual rows read past the last plane): forward reads x itself.
+        let forwardReadsInputInPlace: Bool
 
         /// Filter lanes' blocking, where it computes fewer outputs than virtual rows of `rowLength`.
         private static func filterLanes(outChannels: Int, depth: Int, pixels: Int, rowLength: Int) -> FilterLaneConvolution.Blocking? {
@@ -93,6 +96,7 @@ extension Conv2D {
             backwardImages = max(1, min(8, Self.backwardBudget / (paddedCount + imageGradientCount)))
             forwardLanes = Self.filterLanes(outChannels: filters, depth: g.channels * g.kernelArea,
                                             pixels: forwardRows * forwardColumns, rowLength: forwardLength)
+            forwardReadsInputInPlace = forwardLanes != nil && paddedArea == g.inArea
             inputGradientLanes = Self.filterLanes(outChannels: g.channels, depth: filters * g.kernelArea,
                                                   pixels: g.inArea, rowLength: inputGradientLength)
         }
@@ -211,8 +215,12 @@ extension Conv2D {
             context.split.forEachSlice(of: n) { slice, images in
                 let work = shiftedWorkspaces[slice]
                 for i in images {
-                    copyPadded(x, image: i, layout, into: work.padded.pointer)
-                    correlateForward(work, layout, tables, offsets: offsets.baseAddress!)
+                    var input = UnsafePointer(x.pointer + i * g.channels * g.inArea)
+                    if !layout.forwardReadsInputInPlace {
+                        copyPadded(x, image: i, layout, into: work.padded.pointer)
+                        input = UnsafePointer(work.padded.pointer)
+                    }
+                    correlateForward(input, work, layout, tables, offsets: offsets.baseAddress!)
                     if let winners = poolWinners {
                         // Pooled straight from the virtual rows, bias and ReLU after: both are
                         // monotone, so the maxima are the same bits (and ReLU's ties at zero get
@@ -253,22 +261,22 @@ extension Conv2D {
                             transposed: forInputGradient, into: packedWeights.pointer)
     }
 
-    /// One image's padded planes correlated into the virtual output rows of `work.planes`.
-    private func correlateForward(_ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout, _ tables: ShiftedPlaneTables,
-                                  offsets: UnsafePointer<Int>) {
+    /// One image's padded planes (`input`) correlated into the virtual output rows of `work.planes`.
+    private func correlateForward(_ input: UnsafePointer<Float>, _ work: ShiftedPlaneWorkspace, _ layout: ShiftedPlaneLayout,
+                                  _ tables: ShiftedPlaneTables, offsets: UnsafePointer<Int>) {
         let g = geometry!
         if let blocking = layout.forwardLanes {
             tables.outputPositions.withUnsafeBufferPointer { positions in
                 tables.inputChannelTaps.withUnsafeBufferPointer { channelTaps in
                     FilterLaneConvolution.correlate(
-                        input: work.padded.pointer, channelTaps: channelTaps, packed: packedWeights.pointer,
+                        input: input, channelTaps: channelTaps, packed: packedWeights.pointer,
                         outChannels: filters, positions: positions, output: work.planes.pointer,
                         outStride: layout.outputLength, blocking: blocking)
                 }
             }
         } else {
             ShiftedPlaneConvolution.correlate(
-                input: work.padded.pointer, inStride: layout.paddedArea, channels: g.channels, offsets: offsets,
+                input: input, inStride: layout.paddedArea, channels: g.channels, offsets: offsets,
                 taps: g.kernelArea, packed: packedWeights.pointer, outChannels: filters,
                 output: work.planes.pointer, outStride: layout.outputLength, length: layout.forwardLength)
         }
