@@ -20,6 +20,28 @@ public enum Gemm {
                     a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
+    /// C = op(A) · op(B) + bias (bias [n] added to every row; nil: none). C starts as the bias
+    /// rows and sgemm adds onto it with beta 1: OpenBLAS's beta-0 pass zeroes C first, and
+    /// that pass and a separate bias pass were each about as long as the product itself on
+    /// narrow layers (K = 32).
+    @inline(__always)
+    public static func multiply(
+        transposeA: Bool = false, transposeB: Bool = false,
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        rowBias bias: UnsafePointer<Float>?,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard let bias else {
+            multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+            return
+        }
+        for r in 0..<m { (c + r * ldc).update(from: bias, count: n) }
+        multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb,
+                 beta: 1, c: c, ldc: ldc)
+    }
+
     /// OpenBLAS's own thread count. dlt keeps it at 1 and splits the batch itself:
     /// OpenBLAS's threads lose on the small matrices of a per-thread batch slice.
     public static func setLibraryThreads(_ count: Int) {

@@ -5,7 +5,8 @@
 /// integer part is found with the 1.5·2²³ trick rather than a float-to-int conversion, which
 /// Swift's generic SIMD conversion ran lane by lane.
 public enum VectorMath {
-    @inline(__always)
+    /// Inlinable: the attention softmax in DLTNN calls it per 8 scores.
+    @inlinable @inline(__always)
     public static func exp(_ v: SIMD8<Float>) -> SIMD8<Float> {
         let x0 = v.replacing(with: -87.3, where: v .< -87.3).replacing(with: 88.3, where: v .> 88.3)
         // x0·log2(e) rounded to the nearest integer n, held in the low mantissa bits of `shifted`.

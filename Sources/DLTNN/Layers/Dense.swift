@@ -65,13 +65,7 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
             let y = output.pointer + rows.lowerBound * outF
             Gemm.multiply(transposeB: true, m: rows.count, n: outF, k: inF,
                           a: x.pointer + rows.lowerBound * inF, lda: inF, b: w, ldb: inF,
-                          c: y, ldc: outF)
-            if let b {
-                for r in 0..<rows.count {
-                    let row = y + r * outF
-                    for j in 0..<outF { row[j] += b[j] }
-                }
-            }
+                          rowBias: b, c: y, ldc: outF)
             if keepInput { (self.preActivation.pointer + rows.lowerBound * outF).update(from: y, count: rows.count * outF) }
             act.apply(y, count: rows.count * outF, channels: outF, inner: 1)
         }

@@ -42,8 +42,8 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
     /// (N, L): 1 at real tokens, 0 at padding; nil when the input sequence has no mask.
     public private(set) var keyMask: Tensor?
 
-    /// Saved by forward for backward: [Q K V] (N, L, 3D), P (N, heads, L, L), the keep mask
-    /// (0 or 1/(1−dropout)) of P in training (N, heads, L, L), and C (N, L, D).
+    /// Saved by forward for backward: [Q K V] (N, L, 3D), Pᵀ (N, heads, L keys, L queries), the
+    /// keep mask (0 or 1/(1−dropout)) of Pᵀ in training (N, heads, L, L), and C (N, L, D).
     let projections = Tensor(shape: [0])
     let probabilities = Tensor(shape: [0])
     let keepMask = Tensor(shape: [0])
@@ -51,7 +51,8 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
     /// Backward's dC (N, L, D) and d[Q K V] (N, L, 3D).
     let attendedGradient = Tensor(shape: [0])
     let projectionsGradient = Tensor(shape: [0])
-    /// Per thread slice, two (L, L) matrices: P' and dP' of the (sample, head) in hand.
+    /// Per thread slice, two (L, L) matrices and one (d, L): P'ᵀ, dPᵀ and a transposed
+    /// (L, d) operand of the (sample, head) in hand.
     var threadScratch: [Tensor] = []
 
     public init(name: String, heads: Int, causal: Bool = false, dropout: Float = 0) {
@@ -115,8 +116,7 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
         context.split.forEachSlice(of: n) { slice, samples in
             let rows = samples.count * l, first = samples.lowerBound * l
             Gemm.multiply(transposeB: true, m: rows, n: 3 * d, k: d, a: x + first * d, lda: d,
-                          b: inW, ldb: d, c: qkv + first * 3 * d, ldc: 3 * d)
-            MultiheadAttention.addBias(inB, to: qkv + first * 3 * d, rows: rows, columns: 3 * d)
+                          b: inW, ldb: d, rowBias: inB, c: qkv + first * 3 * d, ldc: 3 * d)
             let scratch = self.threadScratch[slice].pointer
             for s in samples {
                 for h in 0..<self.heads {
@@ -124,8 +124,7 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
                 }
             }
             Gemm.multiply(transposeB: true, m: rows, n: d, k: d, a: c + first * d, lda: d,
-                          b: outW, ldb: d, c: y + first * d, ldc: d)
-            MultiheadAttention.addBias(outB, to: y + first * d, rows: rows, columns: d)
+                          b: outW, ldb: d, rowBias: outB, c: y + first * d, ldc: d)
         }
     }
 
@@ -180,136 +179,5 @@ public final class MultiheadAttention: InitializableLayer, SequenceMaskConsumer,
                 db[j] += sum
             }
         }
-    }
-
-    /// Adds bias [columns] to every row of z (rows, columns).
-    @inline(__always)
-    static func addBias(_ bias: UnsafePointer<Float>, to z: UnsafeMutablePointer<Float>, rows: Int, columns: Int) {
-        for r in 0..<rows {
-            let row = z + r * columns
-            for j in 0..<columns { row[j] += bias[j] }
-        }
-    }
-}
-
-// MARK: - One (sample, head)
-
-/// MultiheadAttention's work for one (sample, head): scores, masked softmax, dropout and the
-/// weighted sum of values, and their backward. Q, K and V of head h are the columns
-/// h·d ..< (h+1)·d, D + h·d ..., 2D + h·d ... of the sample's (L, 3D) projections (leading
-/// dimension 3D); the head's output C_h is columns h·d ... of the (L, D) attended values.
-extension MultiheadAttention {
-    /// Pointers to one (sample, head)'s pieces of a (N, L, 3D) projection tensor.
-    @inline(__always)
-    private func headColumns(_ base: UnsafeMutablePointer<Float>, sample s: Int, head h: Int)
-        -> (q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>) {
-        let q = base + s * length * 3 * dim + h * headDim
-        return (q, q + dim, q + 2 * dim)
-    }
-
-    /// The dropout generator of one (sample, head): depends on the step, layer, sample and head only.
-    @inline(__always)
-    private func dropoutRandom(seed: UInt64, sample s: Int, head h: Int) -> SeededRandom {
-        SeededRandom(seed: seed, stream: stream ^ (UInt64(s * heads + h) &* 0x9E37_79B9_7F4A_7C15))
-    }
-
-    /// P = softmax(Q_h K_hᵀ / √d) with masked keys left out, P' = P ⊙ keep (training dropout),
-    /// C_h = P' V_h. `scratch` holds 2·L·L + L·d floats (P' when dropping, then K_hᵀ). The
-    /// head's products run in `SmallProduct`: at these sizes sgemm's per-call overhead dominated.
-    func attendForward(sample s: Int, head h: Int, dropping: Bool, seed: UInt64, sampleOffset: Int,
-                       scratch: UnsafeMutablePointer<Float>) {
-        let l = length, d = headDim, ld = 3 * dim
-        let (q, k, v) = headColumns(projections.pointer, sample: s, head: h)
-        let p = probabilities.pointer + (s * heads + h) * l * l
-        let kt = scratch + 2 * l * l
-        SmallProduct.transpose(k, rows: l, columns: d, ldb: ld, into: kt)
-        SmallProduct.multiply(m: l, n: l, k: d, alpha: 1 / Float(d).squareRoot(), a: q, lda: ld, b: kt, ldb: l, c: p, ldc: l)
-        maskedSoftmax(p, sample: s)
-        var weights = UnsafePointer(p)
-        if dropping {
-            let keep = keepMask.pointer + (s * heads + h) * l * l
-            let rate = dropout, scale = 1 / (1 - dropout)
-            var random = dropoutRandom(seed: seed, sample: sampleOffset + s, head: h)
-            for i in 0..<(l * l) {
-                keep[i] = random.nextFloat() < rate ? 0 : scale
-                scratch[i] = p[i] * keep[i]
-            }
-            weights = UnsafePointer(scratch)
-        }
-        SmallProduct.multiply(m: l, n: d, k: l, a: weights, lda: l, b: v, ldb: ld,
-                              c: attended.pointer + s * l * dim + h * d, ldc: dim)
-    }
-
-    /// Softmax over each row of the (L, L) scores in place, over the keys the query may see:
-    /// not padded (mask ≠ 0) and, when causal, not after the query. Hidden keys get 0; a row
-    /// with no visible key becomes all zeros.
-    private func maskedSoftmax(_ p: UnsafeMutablePointer<Float>, sample s: Int) {
-        let l = length
-        let valid: UnsafePointer<Float>? = keyMask.map { UnsafePointer($0.pointer + s * l) }
-        for i in 0..<l {
-            let row = p + i * l
-            let end = causal ? i + 1 : l
-            if end < l { (row + end).update(repeating: 0, count: l - end) }
-            var maximum = -Float.infinity
-            for j in 0..<end {
-                if let valid, valid[j] == 0 { row[j] = -.infinity }
-                maximum = max(maximum, row[j])
-            }
-            guard maximum > -Float.infinity else {
-                row.update(repeating: 0, count: l)
-                continue
-            }
-            let inverse = 1 / Self.exponentiate(row, count: end, minus: maximum)
-            for j in 0..<end { row[j] *= inverse }
-        }
-    }
-
-    /// row[j] = e^(row[j] − maximum) on 8 lanes at a time (`VectorMath.exp`; a libm call per
-    /// score was a sixth of a transformer step), 0 where row[j] is −∞ (a hidden key); returns
-    /// the sum, added lane-wise then across the lanes, the tail padded with hidden lanes.
-    private static func exponentiate(_ row: UnsafeMutablePointer<Float>, count: Int, minus maximum: Float) -> Float {
-        typealias V = SIMD8<Float>
-        let hidden = V(repeating: -.infinity), m = V(repeating: maximum)
-        var sums = V(), j = 0
-        while j < count {
-            let lanes = min(8, count - j)
-            var v = hidden
-            if lanes == 8 { v = UnsafeRawPointer(row + j).loadUnaligned(as: V.self) } else { for t in 0..<lanes { v[t] = row[j + t] } }
-            let e = VectorMath.exp(v - m).replacing(with: 0, where: v .== hidden)
-            sums += e
-            if lanes == 8 { UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: V.self) } else { for t in 0..<lanes { row[j + t] = e[t] } }
-            j += 8
-        }
-        return sums.sum()
-    }
-
-    /// From dC_h (in `attendedGradient`): dV_h = P'ᵀ dC_h, dP' = dC_h V_hᵀ, dP = dP' ⊙ keep,
-    /// dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ_h = dS K_h / √d, dK_h = dSᵀ Q_h / √d, written into
-    /// `projectionsGradient`. `scratch` holds 2·L·L + L·d floats.
-    func attendBackward(sample s: Int, head h: Int, dropping: Bool, scratch: UnsafeMutablePointer<Float>) {
-        let l = length, d = headDim, ld = 3 * dim, scale = 1 / Float(d).squareRoot()
-        let (q, k, v) = headColumns(projections.pointer, sample: s, head: h)
-        let (dq, dk, dv) = headColumns(projectionsGradient.pointer, sample: s, head: h)
-        let p = probabilities.pointer + (s * heads + h) * l * l
-        let dc = attendedGradient.pointer + s * l * dim + h * d
-        let keep: UnsafePointer<Float>? = dropping ? UnsafePointer(keepMask.pointer + (s * heads + h) * l * l) : nil
-        var weights = UnsafePointer(p)
-        if let keep {
-            for i in 0..<(l * l) { scratch[i] = p[i] * keep[i] }
-            weights = UnsafePointer(scratch)
-        }
-        SmallProduct.multiply(transposeA: true, m: l, n: d, k: l, a: weights, lda: l, b: dc, ldb: dim, c: dv, ldc: ld)
-        let dp = scratch + l * l, vt = scratch + 2 * l * l
-        SmallProduct.transpose(v, rows: l, columns: d, ldb: ld, into: vt)
-        SmallProduct.multiply(m: l, n: l, k: d, a: dc, lda: dim, b: vt, ldb: l, c: dp, ldc: l)
-        for i in 0..<l {
-            let pr = p + i * l, dr = dp + i * l
-            if let keep { let kr = keep + i * l; for j in 0..<l { dr[j] *= kr[j] } }
-            var dot: Float = 0
-            for j in 0..<l { dot += dr[j] * pr[j] }
-            for j in 0..<l { dr[j] = pr[j] * (dr[j] - dot) }
-        }
-        SmallProduct.multiply(m: l, n: d, k: l, alpha: scale, a: dp, lda: l, b: k, ldb: ld, c: dq, ldc: ld)
-        SmallProduct.multiply(transposeA: true, m: l, n: d, k: l, alpha: scale, a: dp, lda: l, b: q, ldb: ld, c: dk, ldc: ld)
     }
 }

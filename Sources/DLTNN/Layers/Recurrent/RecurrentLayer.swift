@@ -105,9 +105,7 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
         let l = shape.length, f = shape.features, gu = shape.gateWidth
         let rows = samples.count * l, out = d.inputPart.pointer + samples.lowerBound * l * gu
         Gemm.multiply(transposeB: true, m: rows, n: gu, k: f, a: x.pointer + samples.lowerBound * l * f, lda: f,
-                      b: d.weightIH.value.pointer, ldb: f, c: out, ldc: gu)
-        let b = d.biasIH.value.pointer
-        for r in 0..<rows { let row = out + r * gu; for j in 0..<gu { row[j] += b[j] } }
+                      b: d.weightIH.value.pointer, ldb: f, rowBias: d.biasIH.value.pointer, c: out, ldc: gu)
     }
 
     /// One step of one direction for `samples`: the recurrent sgemm, then each sample's cell (or
