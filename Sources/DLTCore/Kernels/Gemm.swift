@@ -21,9 +21,9 @@ public enum Gemm {
     }
 
     /// C = op(A) · op(B) + bias (bias [n] added to every row; nil: none). C starts as the bias
-    /// rows and sgemm adds onto it with beta 1: OpenBLAS's beta-0 pass zeroes C first, and
-    /// that pass and a separate bias pass were each about as long as the product itself on
-    /// narrow layers (K = 32).
+    /// rows and sgemm adds onto it with beta 1, instead of OpenBLAS's beta-0 pass (which zeroes
+    /// C first) and a separate bias pass: on narrow layers (K = 32) those two passes cost as
+    /// much as a good part of the product (docs/performance.md, 2026-12-03).
     @inline(__always)
     public static func multiply(
         transposeA: Bool = false, transposeB: Bool = false,

@@ -114,12 +114,13 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
         let l = shape.length, u = units, gu = shape.gateWidth
         let t = d.position(step, length: l), tPrev = d.position(step - 1, length: l)
         let r = d.recurrentPart.pointer
-        let b = d.biasHH.value.pointer
-        for s in samples { (r + s * gu).update(from: b, count: gu) }
         if step > 0 {
             Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u,
                           a: d.hidden.pointer + (samples.lowerBound * l + tPrev) * u, lda: l * u,
-                          b: d.weightHH.value.pointer, ldb: u, beta: 1, c: r + samples.lowerBound * gu, ldc: gu)
+                          b: d.weightHH.value.pointer, ldb: u, rowBias: d.biasHH.value.pointer,
+                          c: r + samples.lowerBound * gu, ldc: gu)
+        } else {
+            for s in samples { (r + s * gu).update(from: d.biasHH.value.pointer, count: gu) }
         }
         for s in samples {
             let at = s * l + t, before = s * l + tPrev
