@@ -6,10 +6,12 @@ import DLTCore
 struct GRUCell: RecurrentCell {
     var typeName: String { "gru" }
     var gateCount: Int { 3 }
+    var sumsParts: Bool { false }
 
-    func forward(units u: Int, x: UnsafePointer<Float>, r: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    func forward(units u: Int, x: UnsafePointer<Float>, r: UnsafePointer<Float>?, hPrev: UnsafePointer<Float>,
                  statePrev: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>,
                  state: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
+        guard let r else { preconditionFailure("a GRU cell needs its recurrent part apart") }
         for k in 0..<(2 * u) { gates[k] = x[k] + r[k] }
         VectorMath.logistic(gates, count: 2 * u)
         for j in 0..<u {

@@ -5,16 +5,20 @@ import DLTCore
 /// sgemm, the recurrent sgemm per step, directions, masks and the output layout.
 ///
 /// Both parts arrive with their biases: x = W_ih·x_t + b_ih and r = W_hh·h_prev + b_hh, each
-/// `gateCount`·U values in PyTorch's gate order.
+/// `gateCount`·U values in PyTorch's gate order. A cell whose gates see only x + r
+/// (`sumsParts`, LSTM) gets the sum alone, in x: the layer accumulates the recurrent product
+/// into the input part, with both biases added once, and passes r = nil.
 protocol RecurrentCell {
     /// The config type name: `lstm`, `gru`.
     var typeName: String { get }
     /// Gates per unit: 4 (i, f, g, o) for LSTM, 3 (r, z, n) for GRU.
     var gateCount: Int { get }
+    /// Whether every gate takes x + r as a plain sum (LSTM; not GRU, whose n gate scales r_n).
+    var sumsParts: Bool { get }
 
     /// Writes the activated gates, the saved state (LSTM: the cell c; GRU: r_n = W_hn·h + b_hn)
     /// and h. `statePrev` is the previous position's state (zeros at the first).
-    func forward(units: Int, x: UnsafePointer<Float>, r: UnsafePointer<Float>, hPrev: UnsafePointer<Float>,
+    func forward(units: Int, x: UnsafePointer<Float>, r: UnsafePointer<Float>?, hPrev: UnsafePointer<Float>,
                  statePrev: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>,
                  state: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>)
 

@@ -6,10 +6,14 @@ import DLTCore
 final class RecurrentDirection {
     let reverse: Bool
     let weightIH: Parameter, weightHH: Parameter, biasIH: Parameter, biasHH: Parameter
-    /// W_ih·x + b_ih for every position (N, L, G·U): one sgemm per slice.
+    /// W_ih·x + b_ih for every position (N, L, G·U): one sgemm per slice. For a cell that
+    /// `sumsParts`, the bias is b_ih + b_hh, and each step adds W_hh·h_prev into its position.
     let inputPart = Tensor(shape: [0])
-    /// W_hh·h_prev + b_hh of the current step for every sample (N, G·U).
+    /// W_hh·h_prev + b_hh of the current step for every sample (N, G·U), for a cell that keeps
+    /// the parts apart.
     let recurrentPart = Tensor(shape: [0])
+    /// b_ih + b_hh (G·U), summed at each forward for a cell that `sumsParts`.
+    let summedBias = Tensor(shape: [0])
     /// Activated gates, the cell's saved state, h, and the h each position started from.
     let gates = Tensor(shape: [0]), state = Tensor(shape: [0])
     let hidden = Tensor(shape: [0]), previousHidden = Tensor(shape: [0])
@@ -33,6 +37,7 @@ final class RecurrentDirection {
         for t in [inputPart, gates, inputGradient, recurrentGradient] { t.resize(to: [n, l, g * u]) }
         for t in [state, hidden, previousHidden] { t.resize(to: [n, l, u]) }
         recurrentPart.resize(to: [n, g * u])
+        summedBias.resize(to: [g * u])
         for t in [hiddenCarry, stateCarry, stepGradient] { t.resize(to: [n, u]) }
     }
 

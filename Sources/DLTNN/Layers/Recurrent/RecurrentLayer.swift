@@ -91,32 +91,47 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0], n = x.shape[0]
         prepare(batch: n)
+        if cell.sumsParts {
+            for d in directions {
+                let gu = shape.gateWidth, sum = d.summedBias.pointer
+                let ih = d.biasIH.value.pointer, hh = d.biasHH.value.pointer
+                for k in 0..<gu { sum[k] = ih[k] + hh[k] }
+            }
+        }
         context.split.forEachSlice(of: n) { _, samples in
             for d in directions {
                 projectInput(x, d, samples)
-                for step in 0..<shape.length { forwardStep(step, d, samples) }
+                for step in 0..<shape.length { forwardStep(step, d, samples, keepsHistory: !context.inferenceOnly) }
             }
             writeOutput(output, samples)
         }
     }
 
-    /// inputPart rows of `samples` = x·W_ihᵀ + b_ih.
+    /// inputPart rows of `samples` = x·W_ihᵀ + b_ih (+ b_hh when the cell sums the parts).
     private func projectInput(_ x: Tensor, _ d: RecurrentDirection, _ samples: Range<Int>) {
         let l = shape.length, f = shape.features, gu = shape.gateWidth
         let rows = samples.count * l, out = d.inputPart.pointer + samples.lowerBound * l * gu
+        let bias = cell.sumsParts ? d.summedBias.pointer : d.biasIH.value.pointer
         Gemm.multiply(transposeB: true, m: rows, n: gu, k: f, a: x.pointer + samples.lowerBound * l * f, lda: f,
-                      b: d.weightIH.value.pointer, ldb: f, rowBias: d.biasIH.value.pointer, c: out, ldc: gu)
+                      b: d.weightIH.value.pointer, ldb: f, rowBias: bias, c: out, ldc: gu)
     }
 
     /// One step of one direction for `samples`: the recurrent sgemm, then each sample's cell (or
-    /// its carried state at padding).
-    private func forwardStep(_ step: Int, _ d: RecurrentDirection, _ samples: Range<Int>) {
+    /// its carried state at padding). `keepsHistory`: save each position's h_prev for backward.
+    private func forwardStep(_ step: Int, _ d: RecurrentDirection, _ samples: Range<Int>, keepsHistory: Bool) {
         let l = shape.length, u = units, gu = shape.gateWidth
         let t = d.position(step, length: l), tPrev = d.position(step - 1, length: l)
         let r = d.recurrentPart.pointer
-        if step > 0 {
-            Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u,
-                          a: d.hidden.pointer + (samples.lowerBound * l + tPrev) * u, lda: l * u,
+        let hiddenBefore = d.hidden.pointer + (samples.lowerBound * l + tPrev) * u
+        if cell.sumsParts {
+            // Into the input part at position t; the biases are in it already, and h_0 = 0.
+            if step > 0 {
+                Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u, a: hiddenBefore, lda: l * u,
+                              b: d.weightHH.value.pointer, ldb: u, beta: 1,
+                              c: d.inputPart.pointer + (samples.lowerBound * l + t) * gu, ldc: l * gu)
+            }
+        } else if step > 0 {
+            Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u, a: hiddenBefore, lda: l * u,
                           b: d.weightHH.value.pointer, ldb: u, rowBias: d.biasHH.value.pointer,
                           c: r + samples.lowerBound * gu, ldc: gu)
         } else {
@@ -126,13 +141,13 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
             let at = s * l + t, before = s * l + tPrev
             let hPrev = step > 0 ? UnsafePointer(d.hidden.pointer + before * u) : UnsafePointer(zeros.pointer)
             let statePrev = step > 0 ? UnsafePointer(d.state.pointer + before * u) : UnsafePointer(zeros.pointer)
-            (d.previousHidden.pointer + at * u).update(from: hPrev, count: u)
+            if keepsHistory { (d.previousHidden.pointer + at * u).update(from: hPrev, count: u) }
             if isPadding(s, t) {
                 (d.hidden.pointer + at * u).update(from: hPrev, count: u)
                 (d.state.pointer + at * u).update(from: statePrev, count: u)
                 continue
             }
-            cell.forward(units: u, x: d.inputPart.pointer + at * gu, r: r + s * gu, hPrev: hPrev, statePrev: statePrev,
+            cell.forward(units: u, x: d.inputPart.pointer + at * gu, r: cell.sumsParts ? nil : UnsafePointer(r + s * gu), hPrev: hPrev, statePrev: statePrev,
                          gates: d.gates.pointer + at * gu, state: d.state.pointer + at * u, h: d.hidden.pointer + at * u)
         }
     }
