@@ -1,16 +1,17 @@
 import DLTCore
 import Testing
 
-/// SmallProduct against the plain triple loop: rows not a multiple of 4, columns not a
-/// multiple of 8, leading dimensions wider than the matrices, A transposed or not, alpha.
+/// SmallProduct against the plain triple loop: rows not a multiple of 4 or 8, columns through
+/// every block (16 wide, 8 wide, one by one), leading dimensions wider than the matrices, A
+/// transposed or not, alpha.
 struct SmallProductTests {
-    @Test(arguments: [false, true], [(m: 5, n: 11, k: 3), (m: 16, n: 8, k: 16), (m: 2, n: 17, k: 8)])
+    @Test(arguments: [false, true], [(m: 5, n: 11, k: 3), (m: 16, n: 8, k: 16), (m: 2, n: 17, k: 8), (m: 13, n: 27, k: 5)])
     func matchesTheDefinition(transposeA: Bool, size: (m: Int, n: Int, k: Int)) {
         let (m, n, k) = size, lda = (transposeA ? m : k) + 2, ldb = n + 3, ldc = n + 1, alpha: Float = 0.5
         var random = SeededRandom(seed: 8)
         let a = (0..<((transposeA ? k : m) * lda)).map { _ in random.uniform(-1, 1) }
         let b = (0..<(k * ldb)).map { _ in random.uniform(-1, 1) }
-        var c = [Float](repeating: .nan, count: m * ldc)
+        var c = [Float](repeating: .nan, count: (m + 1) * ldc)   // a row past the matrix
         SmallProduct.multiply(transposeA: transposeA, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
                               c: &c, ldc: ldc)
         for i in 0..<m {
@@ -21,6 +22,8 @@ struct SmallProductTests {
             }
             #expect(c[i * ldc + n].isNaN, "column \(n) is past the matrix and must stay unwritten")
         }
+        let pastTheRows = c[(m * ldc)...].allSatisfy { $0.isNaN }
+        #expect(pastTheRows, "row \(m) is past the matrix and must stay unwritten")
     }
 
     @Test func transposeSwapsRowsAndColumns() {

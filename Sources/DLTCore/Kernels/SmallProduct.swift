@@ -6,43 +6,98 @@ public enum SmallProduct {
     typealias Lanes = SIMD8<Float>
 
     /// C (m, n) = alpha · A (m, k) · B (k, n), or alpha · Aᵀ · B with A stored (k, m); rows of
-    /// B and C are contiguous over n. Four rows of C at a time, so that four independent chains
-    /// of multiply-adds hide the latency of each.
+    /// B and C are contiguous over n. Eight accumulators at a time, so that eight independent
+    /// chains of multiply-adds hide each one's latency: 4 rows x 16 columns, then 8 rows x 8
+    /// columns (a head's C_h = P V_h is 8 wide), then the last columns one by one. Every
+    /// element is the same sum, k = 0 first, whichever block computes it.
     public static func multiply(transposeA: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                                 a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                                 c: UnsafeMutablePointer<Float>, ldc: Int) {
-        let rowStride = transposeA ? 1 : lda, depthStride = transposeA ? lda : 1
-        var i = 0
-        while i < m {
-            let rows = min(4, m - i)
-            // Absent rows repeat the last one and are not stored.
-            let r0 = a + i * rowStride, r1 = a + (i + min(1, rows - 1)) * rowStride
-            let r2 = a + (i + min(2, rows - 1)) * rowStride, r3 = a + (i + min(3, rows - 1)) * rowStride
-            let target = c + i * ldc
-            var j = 0
-            while j + 8 <= n {
-                var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
-                for p in 0..<k {
-                    let v = UnsafeRawPointer(b + p * ldb + j).loadUnaligned(as: Lanes.self), o = p * depthStride
-                    s0 = s0.addingProduct(Lanes(repeating: r0[o]), v); s1 = s1.addingProduct(Lanes(repeating: r1[o]), v)
-                    s2 = s2.addingProduct(Lanes(repeating: r2[o]), v); s3 = s3.addingProduct(Lanes(repeating: r3[o]), v)
-                }
-                store(s0 * alpha, target + j)
-                if rows > 1 { store(s1 * alpha, target + ldc + j) }
-                if rows > 2 { store(s2 * alpha, target + 2 * ldc + j) }
-                if rows > 3 { store(s3 * alpha, target + 3 * ldc + j) }
-                j += 8
+        let operand = Operand(a: a, rowStride: transposeA ? 1 : lda, depthStride: transposeA ? lda : 1, rows: m)
+        var j = 0
+        while j + 16 <= n {
+            for i in Swift.stride(from: 0, to: m, by: 4) {
+                fourRows(operand, from: i, k: k, alpha: alpha, b: b + j, ldb: ldb, c: c + i * ldc + j, ldc: ldc)
             }
-            for r in 0..<rows {
-                let row = a + (i + r) * rowStride
-                for col in j..<n {
-                    var sum: Float = 0
-                    for p in 0..<k { sum = sum.addingProduct(row[p * depthStride], b[p * ldb + col]) }
-                    target[r * ldc + col] = sum * alpha
-                }
-            }
-            i += rows
+            j += 16
         }
+        while j + 8 <= n {
+            for i in Swift.stride(from: 0, to: m, by: 8) {
+                eightRows(operand, from: i, k: k, alpha: alpha, b: b + j, ldb: ldb, c: c + i * ldc + j, ldc: ldc)
+            }
+            j += 8
+        }
+        for i in 0..<m {
+            let row = operand.row(i)
+            for col in j..<n {
+                var sum: Float = 0
+                for p in 0..<k { sum = sum.addingProduct(row[p * operand.depthStride], b[p * ldb + col]) }
+                c[i * ldc + col] = sum * alpha
+            }
+        }
+    }
+
+    /// A's rows as the products read them: a block past the last row repeats it, and its sums
+    /// are not stored.
+    struct Operand {
+        let a: UnsafePointer<Float>, rowStride: Int, depthStride: Int, rows: Int
+
+        @inline(__always)
+        func row(_ i: Int) -> UnsafePointer<Float> { a + min(i, rows - 1) * rowStride }
+    }
+
+    /// C rows i..<i+4 (those below m), columns 0..<16 of the given b and c.
+    @inline(__always)
+    private static func fourRows(_ a: Operand, from i: Int, k: Int, alpha: Float,
+                                 b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let r0 = a.row(i), r1 = a.row(i + 1), r2 = a.row(i + 2), r3 = a.row(i + 3), ds = a.depthStride
+        var s00 = Lanes(), s01 = Lanes(), s10 = Lanes(), s11 = Lanes()
+        var s20 = Lanes(), s21 = Lanes(), s30 = Lanes(), s31 = Lanes()
+        for p in 0..<k {
+            let v0 = load(b + p * ldb), v1 = load(b + p * ldb + 8), o = p * ds
+            let a0 = Lanes(repeating: r0[o]), a1 = Lanes(repeating: r1[o])
+            let a2 = Lanes(repeating: r2[o]), a3 = Lanes(repeating: r3[o])
+            s00 = s00.addingProduct(a0, v0); s01 = s01.addingProduct(a0, v1)
+            s10 = s10.addingProduct(a1, v0); s11 = s11.addingProduct(a1, v1)
+            s20 = s20.addingProduct(a2, v0); s21 = s21.addingProduct(a2, v1)
+            s30 = s30.addingProduct(a3, v0); s31 = s31.addingProduct(a3, v1)
+        }
+        let rows = min(4, a.rows - i)
+        store(s00 * alpha, c); store(s01 * alpha, c + 8)
+        if rows > 1 { store(s10 * alpha, c + ldc); store(s11 * alpha, c + ldc + 8) }
+        if rows > 2 { store(s20 * alpha, c + 2 * ldc); store(s21 * alpha, c + 2 * ldc + 8) }
+        if rows > 3 { store(s30 * alpha, c + 3 * ldc); store(s31 * alpha, c + 3 * ldc + 8) }
+    }
+
+    /// C rows i..<i+8 (those below m), columns 0..<8 of the given b and c.
+    @inline(__always)
+    private static func eightRows(_ a: Operand, from i: Int, k: Int, alpha: Float,
+                                  b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let r0 = a.row(i), r1 = a.row(i + 1), r2 = a.row(i + 2), r3 = a.row(i + 3)
+        let r4 = a.row(i + 4), r5 = a.row(i + 5), r6 = a.row(i + 6), r7 = a.row(i + 7), ds = a.depthStride
+        var s0 = Lanes(), s1 = Lanes(), s2 = Lanes(), s3 = Lanes()
+        var s4 = Lanes(), s5 = Lanes(), s6 = Lanes(), s7 = Lanes()
+        for p in 0..<k {
+            let v = load(b + p * ldb), o = p * ds
+            s0 = s0.addingProduct(Lanes(repeating: r0[o]), v); s1 = s1.addingProduct(Lanes(repeating: r1[o]), v)
+            s2 = s2.addingProduct(Lanes(repeating: r2[o]), v); s3 = s3.addingProduct(Lanes(repeating: r3[o]), v)
+            s4 = s4.addingProduct(Lanes(repeating: r4[o]), v); s5 = s5.addingProduct(Lanes(repeating: r5[o]), v)
+            s6 = s6.addingProduct(Lanes(repeating: r6[o]), v); s7 = s7.addingProduct(Lanes(repeating: r7[o]), v)
+        }
+        let rows = min(8, a.rows - i)
+        store(s0 * alpha, c)
+        if rows > 1 { store(s1 * alpha, c + ldc) }
+        if rows > 2 { store(s2 * alpha, c + 2 * ldc) }
+        if rows > 3 { store(s3 * alpha, c + 3 * ldc) }
+        if rows > 4 { store(s4 * alpha, c + 4 * ldc) }
+        if rows > 5 { store(s5 * alpha, c + 5 * ldc) }
+        if rows > 6 { store(s6 * alpha, c + 6 * ldc) }
+        if rows > 7 { store(s7 * alpha, c + 7 * ldc) }
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>) -> Lanes {
+        UnsafeRawPointer(p).loadUnaligned(as: Lanes.self)
     }
 
     @inline(__always)
