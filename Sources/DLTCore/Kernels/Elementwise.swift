@@ -62,6 +62,7 @@ extension Elementwise {
     }
 
     /// Σ x, in 16 lanes added in a fixed order (the same bits for the same input).
+    @inlinable
     public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var lanes = SIMD16<Float>(repeating: 0)
         var i = 0
@@ -75,6 +76,7 @@ extension Elementwise {
     }
 
     /// Σ (x - mean)², in 16 lanes added in a fixed order.
+    @inlinable
     public static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, from mean: Float, count: Int) -> Float {
         var lanes = SIMD16<Float>(), i = 0
         let m = SIMD16<Float>(repeating: mean)
