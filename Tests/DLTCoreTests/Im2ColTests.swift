@@ -12,6 +12,12 @@ struct Im2ColTests {
         // Stride 1 with rows of 21 and 19 floats: the vector copies and adds of copyShort/addShort.
         (2, 12, 21, (3, 3), (1, 1), (1, 1, 1, 1), (1, 1)),
         (1, 6, 21, (2, 3), (1, 1), (0, 0, 0, 0), (1, 1)),
+        // Stride 2, the 8-lane gather: runs of 8 and 7 ("same", the odd pixel after), of 18,
+        // of 4 and 3 that store past their end, and with dilation.
+        (2, 16, 16, (3, 3), (2, 2), (0, 0, 1, 1), (1, 1)),
+        (3, 15, 35, (3, 3), (2, 2), (1, 1, 1, 1), (1, 1)),
+        (2, 8, 8, (3, 3), (2, 2), (0, 0, 1, 1), (1, 1)),
+        (1, 9, 9, (3, 3), (2, 2), (1, 1, 1, 1), (2, 2)),
     ]
 
     @Test(arguments: 0..<cases.count)
@@ -60,6 +66,31 @@ struct Im2ColTests {
         #expect(throws: EngineError.self) {
             try WindowGeometry(channels: 1, height: 5, width: 5, kernelH: 3, kernelW: 3, strideH: 0, strideW: 1,
                                padTop: 0, padLeft: 0, padBottom: 0, padRight: 0)
+        }
+    }
+    /// Images side by side (ldc = 3 · outArea) unfold exactly as each does alone: the stride-2
+    /// gather's stores past a short run stay inside its own image's block.
+    @Test func imagesSideBySideMatchEachAlone() throws {
+        let g = try WindowGeometry(channels: 3, height: 8, width: 8, kernelH: 3, kernelW: 3, strideH: 2, strideW: 2,
+                                   padTop: 0, padLeft: 0, padBottom: 1, padRight: 1)
+        var random = SeededRandom(seed: 11)
+        let size = g.channels * g.inArea, area = g.outArea, ldc = 3 * area
+        let images = (0..<(3 * size)).map { _ in random.uniform(-1, 1) }
+        var together = [Float](repeating: .nan, count: g.columnRows * ldc)
+        var alone = [Float](repeating: .nan, count: g.columnRows * area)
+        images.withUnsafeBufferPointer { x in
+            together.withUnsafeMutableBufferPointer { c in
+                for i in 0..<3 { Im2Col.imageToColumns(x.baseAddress! + i * size, g, columns: c.baseAddress! + i * area, ldc: ldc) }
+            }
+        }
+        for i in 0..<3 {
+            images.withUnsafeBufferPointer { x in
+                alone.withUnsafeMutableBufferPointer { Im2Col.imageToColumns(x.baseAddress! + i * size, g, columns: $0.baseAddress!, ldc: area) }
+            }
+            for row in 0..<g.columnRows {
+                #expect(Array(together[(row * ldc + i * area)..<(row * ldc + (i + 1) * area)]) == Array(alone[(row * area)..<((row + 1) * area)]),
+                        "image \(i), column row \(row)")
+            }
         }
     }
 }

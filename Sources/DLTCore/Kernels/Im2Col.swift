@@ -50,134 +50,99 @@ public enum Im2Col {
     /// image (C, H, W) -> columns (C*kh*kw, outH*outW) at stride ldc.
     public static func imageToColumns(_ image: UnsafePointer<Float>, _ g: WindowGeometry,
                                       columns: UnsafeMutablePointer<Float>, ldc: Int) {
-        if g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 {
-            unitStrideImageToColumns(image, g, columns: columns, ldc: ldc)
-            return
-        }
-        var row = 0
-        for c in 0..<g.channels {
-            let plane = image + c * g.inArea
-            for ki in 0..<g.kernelH {
-                for kj in 0..<g.kernelW {
-                    let dst = columns + row * ldc
-                    let rowOffset = ki * g.dilationH - g.padTop
-                    let colOffset = kj * g.dilationW - g.padLeft
-                    // Output columns whose input column lies inside the image: ow in [owStart, owEnd).
-                    let owStart = clampedCeilDiv(-colOffset, g.strideW, g.outW)
-                    let owEnd = clampedCeilDiv(g.width - colOffset, g.strideW, g.outW)
-                    for oh in 0..<g.outH {
-                        let ih = oh * g.strideH + rowOffset
-                        let out = dst + oh * g.outW
-                        if ih < 0 || ih >= g.height || owStart >= owEnd {
-                            out.update(repeating: 0, count: g.outW)
-                            continue
-                        }
-                        if owStart > 0 { out.update(repeating: 0, count: owStart) }
-                        let src = plane + ih * g.width + colOffset
-                        if g.strideW == 1 {
-                            Elementwise.copyShort(out + owStart, src + owStart, count: owEnd - owStart)
-                        } else {
-                            var ow = owStart
-                            while ow < owEnd { out[ow] = src[ow * g.strideW]; ow += 1 }
-                        }
-                        if owEnd < g.outW { (out + owEnd).update(repeating: 0, count: g.outW - owEnd) }
-                    }
-                    row += 1
-                }
-            }
-        }
-    }
-
-    /// imageToColumns for stride 1 and dilation 1, the common case: each column row is outH runs
-    /// of the same length, one image row apart, so the bounds are worked out once per row rather
-    /// than once per run (conv2d layers with small outputs have thousands of runs per image).
-    private static func unitStrideImageToColumns(_ image: UnsafePointer<Float>, _ g: WindowGeometry,
-                                                 columns: UnsafeMutablePointer<Float>, ldc: Int) {
-        let outH = g.outH, outW = g.outW, width = g.width
-        forEachUnitStrideRow(g) { row, inputOffset, rows, cols in
+        let outH = g.outH, outW = g.outW, rowStep = g.strideH * g.width, sw = g.strideW
+        let end = image + g.channels * g.inArea
+        forEachRow(g) { row, inputOffset, rows, cols in
             let dst = columns + row * ldc
             if rows.lowerBound > 0 { dst.update(repeating: 0, count: rows.lowerBound * outW) }
-            if rows.upperBound < outH { (dst + rows.upperBound * outW).update(repeating: 0, count: (outH - rows.upperBound) * outW) }
             var src = image + inputOffset
             var out = dst + rows.lowerBound * outW
-            if cols.count == outW {
-                for _ in rows { Elementwise.copyShort(out, src, count: outW); src += width; out += outW }
-            } else {
-                for _ in rows {
-                    if cols.lowerBound > 0 { out.update(repeating: 0, count: cols.lowerBound) }
-                    Elementwise.copyShort(out + cols.lowerBound, src, count: cols.count)
-                    if cols.upperBound < outW { (out + cols.upperBound).update(repeating: 0, count: outW - cols.upperBound) }
-                    src += width; out += outW
-                }
+            for _ in rows {
+                if cols.lowerBound > 0 { out.update(repeating: 0, count: cols.lowerBound) }
+                let start = out + cols.lowerBound
+                gather(start, src, count: cols.count, stride: sw, end: end, room: dst + g.outArea - start)
+                if cols.upperBound < outW { (out + cols.upperBound).update(repeating: 0, count: outW - cols.upperBound) }
+                src += rowStep; out += outW
             }
+            // After the runs: a stride-2 gather may have run over into these.
+            if rows.upperBound < outH { (dst + rows.upperBound * outW).update(repeating: 0, count: (outH - rows.upperBound) * outW) }
         }
     }
 
-    /// For stride 1 and dilation 1, each column row (c, ki, kj) in order: body(row, offset in the
-    /// image of the input of (rows.lowerBound, cols.lowerBound), the output rows and columns
-    /// whose inputs lie inside the image).
+    /// dst[i] = src[i * stride] for i < count. Stride 2 takes the even lanes of 16 at a time
+    /// where those 16 lie before `end` (the image's end), and stores all 8 where the column
+    /// row's block has `room`: lanes past `count` land on the rest of the block, which
+    /// imageToColumns writes afterwards (this row's zeros, the next rows), so runs shorter
+    /// than 8 (a small layer's 4- and 7-wide rows) need no lane-by-lane copy.
     @inline(__always)
-    private static func forEachUnitStrideRow(_ g: WindowGeometry, _ body: (Int, Int, Range<Int>, Range<Int>) -> Void) {
-        let outH = g.outH, outW = g.outW
-        var row = 0
-        for c in 0..<g.channels {
+    private static func gather(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int, stride: Int,
+                               end: UnsafePointer<Float>, room: Int) {
+        if stride == 1 { Elementwise.copyShort(dst, src, count: count); return }
+        var i = 0
+        if stride == 2 {
+            while i < count && (i + 8 <= count || i + 8 <= room) && src + 2 * i + 16 <= end {
+                let pair = UnsafeRawPointer(src + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(dst + i).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+                i += 8
+            }
+        }
+        while i < count { dst[i] = src[i * stride]; i += 1 }
+    }
+
+    /// Each column row (c, ki, kj) in order: body(row, offset in the image of the input of
+    /// (rows.lowerBound, cols.lowerBound), the output rows and columns whose inputs lie inside
+    /// the image). The ranges depend on ki and kj only, so they are worked out once per call
+    /// (integer divisions for a stride, which per column row were a tenth of a small layer's
+    /// unfolding), not once per run: conv2d layers with small outputs have thousands of runs per image.
+    @inline(__always)
+    private static func forEachRow(_ g: WindowGeometry, _ body: (Int, Int, Range<Int>, Range<Int>) -> Void) {
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (g.kernelH + g.kernelW)) { table in
+            // Per ki: first and end output row, input row of the first; then the same per kj.
+            let rowsTable = table.baseAddress!, colsTable = rowsTable + 3 * g.kernelH
             for ki in 0..<g.kernelH {
-                let ohStart = min(max(g.padTop - ki, 0), outH), ohEnd = max(min(g.height + g.padTop - ki, outH), ohStart)
-                for kj in 0..<g.kernelW {
-                    let owStart = min(max(g.padLeft - kj, 0), outW), owEnd = max(min(g.width + g.padLeft - kj, outW), owStart)
-                    let offset = c * g.inArea + (ohStart + ki - g.padTop) * g.width + (owStart + kj - g.padLeft)
-                    body(row, offset, ohStart..<ohEnd, owStart..<owEnd)
-                    row += 1
+                let offset = ki * g.dilationH - g.padTop
+                let start = clampedCeilDiv(-offset, g.strideH, g.outH)
+                rowsTable[3 * ki] = start
+                rowsTable[3 * ki + 1] = max(clampedCeilDiv(g.height - offset, g.strideH, g.outH), start)
+                rowsTable[3 * ki + 2] = start * g.strideH + offset
+            }
+            for kj in 0..<g.kernelW {
+                let offset = kj * g.dilationW - g.padLeft
+                let start = clampedCeilDiv(-offset, g.strideW, g.outW)
+                colsTable[3 * kj] = start
+                colsTable[3 * kj + 1] = max(clampedCeilDiv(g.width - offset, g.strideW, g.outW), start)
+                colsTable[3 * kj + 2] = start * g.strideW + offset
+            }
+            var row = 0
+            for c in 0..<g.channels {
+                for ki in 0..<g.kernelH {
+                    let rows = rowsTable[3 * ki]..<rowsTable[3 * ki + 1]
+                    let rowStart = c * g.inArea + rowsTable[3 * ki + 2] * g.width
+                    for kj in 0..<g.kernelW {
+                        body(row, rowStart + colsTable[3 * kj + 2], rows, colsTable[3 * kj]..<colsTable[3 * kj + 1])
+                        row += 1
+                    }
                 }
             }
         }
     }
 
-    /// columns (C*kh*kw, outH*outW) at stride ldc -> image (C, H, W), adding into `image`.
+    /// columns (C*kh*kw, outH*outW) at stride ldc -> image (C, H, W), adding into `image`, in
+    /// column-row order, then output row, then output column.
     public static func columnsToImage(_ columns: UnsafePointer<Float>, ldc: Int, _ g: WindowGeometry,
                                       image: UnsafeMutablePointer<Float>) {
-        if g.strideH == 1 && g.strideW == 1 && g.dilationH == 1 && g.dilationW == 1 {
-            unitStrideColumnsToImage(columns, ldc: ldc, g, image: image)
-            return
-        }
-        var row = 0
-        for c in 0..<g.channels {
-            let plane = image + c * g.inArea
-            for ki in 0..<g.kernelH {
-                for kj in 0..<g.kernelW {
-                    let src = columns + row * ldc
-                    let rowOffset = ki * g.dilationH - g.padTop
-                    let colOffset = kj * g.dilationW - g.padLeft
-                    let owStart = clampedCeilDiv(-colOffset, g.strideW, g.outW)
-                    let owEnd = clampedCeilDiv(g.width - colOffset, g.strideW, g.outW)
-                    if owStart < owEnd {
-                        for oh in 0..<g.outH {
-                            let ih = oh * g.strideH + rowOffset
-                            if ih < 0 || ih >= g.height { continue }
-                            let dst = plane + ih * g.width + colOffset
-                            let col = src + oh * g.outW
-                            if g.strideW == 1 {
-                                Elementwise.addShort(dst + owStart, col + owStart, count: owEnd - owStart)
-                            } else {
-                                var ow = owStart
-                                while ow < owEnd { dst[ow * g.strideW] += col[ow]; ow += 1 }
-                            }
-                        }
-                    }
-                    row += 1
-                }
-            }
-        }
-    }
-
-    /// columnsToImage for stride 1 and dilation 1 (see `unitStrideImageToColumns`).
-    private static func unitStrideColumnsToImage(_ columns: UnsafePointer<Float>, ldc: Int, _ g: WindowGeometry,
-                                                 image: UnsafeMutablePointer<Float>) {
-        let outW = g.outW, width = g.width
-        forEachUnitStrideRow(g) { row, inputOffset, rows, cols in
+        let outW = g.outW, rowStep = g.strideH * g.width, sw = g.strideW
+        forEachRow(g) { row, inputOffset, rows, cols in
             var dst = image + inputOffset
             var src = columns + row * ldc + rows.lowerBound * outW + cols.lowerBound
-            for _ in rows { Elementwise.addShort(dst, src, count: cols.count); dst += width; src += outW }
+            for _ in rows {
+                if sw == 1 {
+                    Elementwise.addShort(dst, src, count: cols.count)
+                } else {
+                    for i in 0..<cols.count { dst[i * sw] += src[i] }
+                }
+                dst += rowStep; src += outW
+            }
         }
     }
 
