@@ -42,3 +42,10 @@ final class AffineFoldedCopy: AffineFoldedLayer {
         preconditionFailure("layer '\(name)': a folded copy runs in inference plans only")
     }
 }
+
+/// A folded conv → batchnorm → relu takes in the 2x2 max pool after it as the conv itself would.
+extension AffineFoldedCopy: AbsorbingLayer {
+    func absorb(_ operation: FusibleOperation) -> Bool {
+        (copy as? AbsorbingLayer)?.absorb(operation) ?? false
+    }
+}

@@ -102,8 +102,9 @@ extension Graph {
     }
 
     /// Inference: a folding layer whose only reader is an affine layer (batchnorm) runs both,
-    /// then a residual add of the affine output and an earlier node's, then an activation, each
-    /// when it is the previous one's only reader.
+    /// then a residual add of the affine output and an earlier node's, then an activation, then
+    /// (without a residual) a layer the folded copy absorbs (a 2x2 max pool), each when it is
+    /// the previous one's only reader.
     private func foldAffineFollowers(_ plans: [NodePlan]) {
         for i in nodes.indices.dropLast() where plans[i].fusion == .none && isOnlyReader(i + 1, of: i, plans) {
             guard let producer = nodes[i].layer as? AffineFoldingLayer,
@@ -118,6 +119,10 @@ extension Graph {
                 last += 1
             }
             guard let folded = producer.foldedCopy(activation: activation, addsResidual: residual != nil) else { continue }
+            if residual == nil, let operation = fusibleOperation(after: last, plans),
+               let absorbing = folded as? AbsorbingLayer, absorbing.absorb(operation) {
+                last += 1
+            }
             let channels = affine.affineChannels
             plans[i].folded = (folded, affine, Tensor(shape: [channels]), Tensor(shape: [channels]))
             plans[i].residual = residual
@@ -141,6 +146,12 @@ extension Graph {
         guard node + 1 < nodes.count, isOnlyReader(node + 1, of: node, plans), plans[node + 1].view == .none,
               let standalone = nodes[node + 1].layer as? StandaloneActivationLayer else { return nil }
         return standalone.activation
+    }
+
+    /// The operation of a fusible layer that reads `node` alone next, if any.
+    private func fusibleOperation(after node: Int, _ plans: [NodePlan]) -> FusibleOperation? {
+        guard node + 1 < nodes.count, isOnlyReader(node + 1, of: node, plans), plans[node + 1].view == .none else { return nil }
+        return (nodes[node + 1].layer as? FusibleLayer)?.fusibleOperation
     }
 
     /// Whether node `reader` reads node `producer` alone and is its only reader.

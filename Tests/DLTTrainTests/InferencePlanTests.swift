@@ -34,7 +34,7 @@ import Testing
         }
     }
 
-    private func outputs(_ graph: Graph, threads: Int) -> (evaluation: [Float], inference: [Float]) {
+    func outputs(_ graph: Graph, threads: Int) -> (evaluation: [Float], inference: [Float]) {
         var random = SeededRandom(seed: 4)
         let input = Tensor(shape: [5, 2, 9, 8], values: (0..<720).map { _ in random.uniform(-1, 1) })
         let split = ThreadSplit(threads: threads)
@@ -88,6 +88,31 @@ extension InferencePlanTests {
         let evaluation = graph.forward(input, context: LayerContext(split: split, training: false)).array
         let inference = graph.forward(input, context: LayerContext(split: split, training: false, inferenceOnly: true)).array
         #expect(graph.absorbedLayers == ["b", "r"])
+        for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
+    }
+}
+
+extension InferencePlanTests {
+    /// Conv → batchnorm → relu → 2x2 max pool runs as one folded convolution with the pool
+    /// absorbed, on odd planes (the last row is never pooled), both on the shifted-plane path
+    /// (4 filters) and on im2col + sgemm (72 filters, past the planes' limit).
+    @Test(arguments: [1, 2])
+    func foldedConvolutionAbsorbsItsPool(threads: Int) throws {
+        let graph = Graph(inputShape: [2, 9, 8])
+        var last = Graph.NodeInput.modelInput
+        for (block, filters) in [4, 72].enumerated() {
+            let c = try graph.append(Conv2D(name: "c\(block)", filters: filters, kernel: (3, 3), padding: .same), inputs: [last])
+            let b = try graph.append(BatchNorm(name: "b\(block)"), inputs: [.node(c)])
+            let r = try graph.append(ActivationLayer(name: "r\(block)", activation: .relu), inputs: [.node(b)])
+            last = .node(try graph.append(MaxPool2D(name: "p\(block)", size: (2, 2)), inputs: [.node(r)]))
+        }
+        let pool = try graph.append(GlobalAvgPool2D(name: "pool"), inputs: [last])
+        try graph.append(Dense(name: "head", units: 3), inputs: [.node(pool)])
+        var random = SeededRandom(seed: 5)
+        graph.initializeParameters(random: &random)
+        randomize(graph, &random)
+        let (evaluation, inference) = outputs(graph, threads: threads)
+        #expect(graph.absorbedLayers == ["b0", "r0", "p0", "b1", "r1", "p1"])
         for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
     }
 }
