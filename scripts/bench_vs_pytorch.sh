@@ -21,7 +21,9 @@
 #
 # Usage: scripts/bench_vs_pytorch.sh [--quick] [--limit N]
 # Environment:
-#   CONFIGS="mnist_cnn text_lstm"  a subset (config names, without configs/ and .yaml)
+#   CONFIGS="mnist_cnn text_lstm"  a subset (config names, without the directory and .yaml)
+#   CONFIG_DIR=configs/extra  the configs of another directory (default configs; the
+#                         end-to-end rows run only for configs/' seed models)
 #   QUICK=1 (or --quick)  10 timed steps per phase instead of about a second, and two end-to-end
 #                         rows trained on 2,048 images: checks the script in a minute or two;
 #                         the figures are a smoke run, not a benchmark
@@ -41,12 +43,13 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --limit) LIMIT=${2:?--limit needs a number}; shift ;;
-        -h|--help) sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench_vs_pytorch.sh: unknown option $1 (--quick, --limit N)" >&2; exit 2 ;;
     esac
     shift
 done
-ALL_CONFIGS=$(ls configs/*.yaml | sed 's#configs/\(.*\)\.yaml#\1#' | grep -vx xor)
+CONFIG_DIR=${CONFIG_DIR:-configs}
+ALL_CONFIGS=$(ls "$CONFIG_DIR"/*.yaml | sed 's#.*/\(.*\)\.yaml#\1#' | grep -vx xor)
 CONFIGS=${CONFIGS:-$ALL_CONFIGS}
 
 say() { echo "bench: $*" >&2; }
@@ -54,7 +57,7 @@ die() { echo "bench_vs_pytorch.sh: error: $*" >&2; exit 1; }
 
 [ -x "$DLT" ] || die "$DLT not found: build it with 'swift build -c release' (or run 'make bench')"
 for name in $CONFIGS; do
-    [ -f "configs/$name.yaml" ] || die "configs/$name.yaml not found (CONFIGS names configs without configs/ and .yaml)"
+    [ -f "$CONFIG_DIR/$name.yaml" ] || die "$CONFIG_DIR/$name.yaml not found (CONFIGS names configs without $CONFIG_DIR/ and .yaml)"
 done
 [ -d data/generated ] || die "data/generated missing: run 'make data' (the text and CIFAR-10 samples)"
 for f in train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz t10k-images-idx3-ubyte.gz t10k-labels-idx1-ubyte.gz; do
@@ -93,8 +96,8 @@ if [ "$QUICK" = 1 ]; then
 fi
 
 # --- 1. the translator check, on every config (xor too: it is cheap) ---------------------------
-say "translator check: PyTorch models from configs/ against dlt summary"
-"$PY" scripts/torch_from_config.py --dlt "$DLT" configs/*.yaml || die "the PyTorch translation differs from dlt summary (above)"
+say "translator check: PyTorch models from $CONFIG_DIR/ against dlt summary"
+"$PY" scripts/torch_from_config.py --dlt "$DLT" "$CONFIG_DIR"/*.yaml || die "the PyTorch translation differs from dlt summary (above)"
 
 # --- 2. the engine table ---------------------------------------------------------------------------
 # Runs one command with /usr/bin/time -v; prints its peak RSS in kB.
@@ -105,7 +108,7 @@ peak_rss_kb() {  # OUT_FILE COMMAND...
 }
 
 for name in $CONFIGS; do
-    config=configs/$name.yaml
+    config=$CONFIG_DIR/$name.yaml
     say "$name: dlt train --max-steps 1 and dlt export --format onnx"
     "$DLT" train "$config" --max-steps 1 --train-limit 64 --threads 1 --out "$TMP/ckpt-$name" --overwrite \
         > /dev/null 2> "$TMP/train.err" || { cat "$TMP/train.err" >&2; die "dlt train failed for $name"; }
@@ -156,7 +159,7 @@ LIMIT_ARGS=()
 [ "$LIMIT" -gt 0 ] && LIMIT_ARGS=(--train-limit "$LIMIT")
 
 while read -r name batch threads; do
-    [[ " $(echo $CONFIGS) " == *" $name "* ]] || continue
+    [[ "$CONFIG_DIR" == configs && " $(echo $CONFIGS) " == *" $name "* ]] || continue
     cfg=$(bench_config "configs/$name.yaml")
     out="$TMP/run-$name-$batch-$threads"
     tag="$name batch $batch threads $threads"

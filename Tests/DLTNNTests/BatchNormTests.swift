@@ -32,6 +32,18 @@ struct BatchNormTests {
         #expect(allClose(bn.runningVar.value.array, expectedVar, tolerance: 1e-4))
     }
 
+    /// Vectors (N, F) take their own row-by-row loops: the same statistics for the same values.
+    @Test func trainingNormalisesVectorsLikePlanes() throws {
+        let bn = BatchNorm(name: "bn", momentum: 0.1, epsilon: 1e-5)
+        let y = try forwardOnce(bn, inputShapes: [[2]], batch: 4, values: [[1, 10, 2, 10, 3, 10, 4, 30]], training: true)
+        let inv0 = 1 / (1.25 + 1e-5 as Float).squareRoot(), inv1 = 1 / (75 + 1e-5 as Float).squareRoot()
+        #expect(allClose([y[0], y[2], y[4], y[6]], [-1.5, -0.5, 0.5, 1.5].map { $0 * inv0 }))
+        #expect(allClose([y[1], y[3], y[5], y[7]], [-5, -5, -5, 15].map { $0 * inv1 }))
+        #expect(allClose(bn.runningMean.value.array, [0.25, 1.5]))
+        let expectedVar: [Float] = [0.9 + 0.1 * 5 / 3, 0.9 + 0.1 * 100]
+        #expect(allClose(bn.runningVar.value.array, expectedVar, tolerance: 1e-4))
+    }
+
     @Test func evaluationUsesRunningStatisticsAndLeavesThemAlone() throws {
         let bn = BatchNorm(name: "bn", epsilon: 1e-3)
         let y = try forwardOnce(bn, inputShapes: [[2, 1, 2]], batch: 2, values: [Self.values], training: false) {

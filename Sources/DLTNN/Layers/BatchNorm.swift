@@ -30,11 +30,18 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
     /// The mean and 1/sqrt(var + eps) the last forward normalised with, per channel.
     private let savedMean = Tensor(shape: [0])
     private let savedInvStd = Tensor(shape: [0])
+    /// Vectors (inner 1): per-channel sums down the batch (Σ x, then Σ (x − mean)²) and the
+    /// per-channel coefficients of the pass over rows (forward: scale, shift; backward: the
+    /// three of dx), C of each.
+    private var vectorSums = UnsafeMutableBufferPointer<Double>.allocate(capacity: 0)
+    private let vectorCoefficients = Tensor(shape: [0])
     private var appliesRelu = false
 
     public init(name: String, momentum: Float = 0.1, epsilon: Float = 1e-5) {
         self.name = name; self.momentum = momentum; self.epsilon = epsilon
     }
+
+    deinit { vectorSums.deallocate() }
 
     public var parameters: [Parameter] { [weight, bias, runningMean, runningVar] }
 
@@ -53,6 +60,9 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
         weight.value.fill(1)
         runningVar.value.fill(1)
         savedMean.resize(to: [channels]); savedInvStd.resize(to: [channels])
+        vectorSums.deallocate()
+        vectorSums = .allocate(capacity: 2 * channels)
+        vectorCoefficients.resize(to: [3 * channels])
         return s
     }
 
@@ -91,14 +101,20 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
         let mean = savedMean.pointer, invStd = savedInvStd.pointer
         let training = context.training, m = momentum, eps = epsilon, relu = appliesRelu
         forEachChannelRange(batch: n, context.split) { range in
+            if training && inner == 1 { vectorStatistics(x, batch: n, range) }
             for ch in range {
                 if training {
-                    var sum = 0.0
-                    for s in 0..<n { sum += Double(Lanes.sum(x + (s * c + ch) * inner, count: inner)) }
+                    var sum = 0.0, sq = 0.0
+                    if inner == 1 {
+                        sum = vectorSums[ch]; sq = vectorSums[channels + ch]
+                    } else {
+                        for s in 0..<n { sum += Double(Lanes.sum(x + (s * c + ch) * inner, count: inner)) }
+                    }
                     let mu = sum / Double(max(count, 1))
-                    var sq = 0.0
-                    for s in 0..<n {
-                        sq += Double(Elementwise.sumOfSquaredDeviations(x + (s * c + ch) * inner, from: Float(mu), count: inner))
+                    if inner != 1 {
+                        for s in 0..<n {
+                            sq += Double(Elementwise.sumOfSquaredDeviations(x + (s * c + ch) * inner, from: Float(mu), count: inner))
+                        }
                     }
                     let variance = sq / Double(max(count, 1))
                     let unbiased = count > 1 ? sq / Double(count - 1) : variance
@@ -111,10 +127,43 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
                     invStd[ch] = 1 / (rVar[ch] + eps).squareRoot()
                 }
                 let scale = gamma[ch] * invStd[ch], shift = beta[ch] - mean[ch] * scale
+                if inner == 1 {
+                    vectorCoefficients.pointer[ch] = scale; vectorCoefficients.pointer[c + ch] = shift
+                    continue
+                }
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
                     Lanes.affine(y + offset, x + offset, scale: scale, shift: 0, plus: shift, count: inner, relu: relu)
                 }
+            }
+            if inner == 1 { normalizeVectors(y, x, batch: n, range, relu: relu) }
+        }
+    }
+
+    /// Vectors: Σ x and then Σ (x − mean)² per channel of `range`, down the batch in order, as
+    /// the per-plane sums take them (one value per plane), but row by row: a channel's values
+    /// are C floats apart, and one channel at a time read them one by one.
+    private func vectorStatistics(_ x: UnsafePointer<Float>, batch n: Int, _ range: Range<Int>) {
+        let c = channels, sums = vectorSums.baseAddress!, squares = sums + c
+        for ch in range { sums[ch] = 0; squares[ch] = 0 }
+        for s in 0..<n { for ch in range { sums[ch] += Double(x[s * c + ch]) } }
+        let count = Double(max(n, 1))
+        for s in 0..<n {
+            for ch in range {
+                let d = x[s * c + ch] - Float(sums[ch] / count)
+                squares[ch] += Double(d * d)
+            }
+        }
+    }
+
+    /// Vectors: y = scale · x + shift per channel of `range` (then relu), row by row.
+    private func normalizeVectors(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, batch n: Int,
+                                  _ range: Range<Int>, relu: Bool) {
+        let c = channels, scale = vectorCoefficients.pointer, shift = vectorCoefficients.pointer + c
+        for s in 0..<n {
+            for ch in range {
+                let v = scale[ch] * x[s * c + ch] + shift[ch]
+                y[s * c + ch] = relu ? max(v, 0) : v
             }
         }
     }
@@ -132,10 +181,13 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
         let mean = savedMean.pointer, invStd = savedInvStd.pointer
         let training = context.training, relu = appliesRelu, y = output.pointer
         forEachChannelRange(batch: n, context.split) { range in
+            if inner == 1 { vectorGradientSums(gy, x, output: y, batch: n, range, relu: relu) }
+            let coefficients = vectorCoefficients.pointer
             for ch in range {
                 let mu = mean[ch], inv = invStd[ch]
                 var sumDy = 0.0, sumDyCentered = 0.0
-                for s in 0..<n {
+                if inner == 1 { sumDy = vectorSums[ch]; sumDyCentered = vectorSums[c + ch] }
+                for s in 0..<n where inner != 1 {
                     let offset = (s * c + ch) * inner
                     let (g, gc) = Lanes.sumAndCenteredDot(gy + offset, x + offset, mean: mu, count: inner,
                                                           maskedBy: relu ? y + offset : nil)
@@ -151,10 +203,38 @@ public final class BatchNorm: ChannelAffineAtInference, AbsorbingLayer {
                 let meanDy = training ? Float(sumDy / count) : 0
                 let meanDyXhat = training ? Float(sumDyXhat / count) : 0
                 let b = -k * inv * meanDyXhat, shift = -k * meanDy - b * mu
+                if inner == 1 {
+                    coefficients[ch] = k; coefficients[c + ch] = b; coefficients[2 * c + ch] = shift
+                    continue
+                }
                 for s in 0..<n {
                     let offset = (s * c + ch) * inner
                     Lanes.affine(dx + offset, gy + offset, scale: k, shift: b, times: x + offset, plus: shift, count: inner)
                 }
+            }
+            if inner == 1, let dx {
+                for s in 0..<n {
+                    for ch in range {
+                        let i = s * c + ch
+                        dx[i] = coefficients[ch] * gy[i] + coefficients[c + ch] * x[i] + coefficients[2 * c + ch]
+                    }
+                }
+            }
+        }
+    }
+
+    /// Vectors: Σ dy and Σ dy · (x − mean) per channel of `range`, down the batch in order, row
+    /// by row (as `vectorStatistics`); with an absorbed relu, dy is first zeroed where y ≤ 0.
+    private func vectorGradientSums(_ gy: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>,
+                                    output y: UnsafePointer<Float>, batch n: Int, _ range: Range<Int>, relu: Bool) {
+        let c = channels, sums = vectorSums.baseAddress!, dots = sums + c, mean = savedMean.pointer
+        for ch in range { sums[ch] = 0; dots[ch] = 0 }
+        for s in 0..<n {
+            for ch in range {
+                let i = s * c + ch
+                if relu, !(y[i] > 0) { gy[i] = 0 }
+                sums[ch] += Double(gy[i])
+                dots[ch] += Double(gy[i] * (x[i] - mean[ch]))
             }
         }
     }
