@@ -27,8 +27,9 @@ struct GRUCell: RecurrentCell {
 
     func backward(units u: Int, dh: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>,
                   gates: UnsafePointer<Float>, state: UnsafePointer<Float>, statePrev: UnsafePointer<Float>,
-                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>,
+                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>?,
                   dhPrevDirect: UnsafeMutablePointer<Float>) {
+        guard let dzh else { preconditionFailure("a GRU cell writes its recurrent gradient apart") }
         for j in 0..<u {
             let reset = gates[j], update = gates[u + j], n = gates[2 * u + j], hn = state[j]
             let dnPre = dh[j] * (1 - update) * (1 - n * n)

@@ -43,35 +43,36 @@ struct LSTMCell: RecurrentCell {
 
     func backward(units u: Int, dh: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>,
                   gates: UnsafePointer<Float>, state: UnsafePointer<Float>, statePrev: UnsafePointer<Float>,
-                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>,
+                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>?,
                   dhPrevDirect: UnsafeMutablePointer<Float>) {
         var j = 0
         while j < u {
             backwardLanes(units: u, at: j, dh: dh, dState: dState, gates: gates, state: state, statePrev: statePrev,
-                          dzx: dzx, dzh: dzh)
+                          dzx: dzx)
             VectorMath.store(SIMD8(repeating: 0), dhPrevDirect, j, count: u)
             j += 8
         }
     }
 
-    /// LSTM's two parts get the same gradient: both enter the gates as a plain sum.
+    /// Into dzx alone: the two parts enter the gates as a plain sum, so they get the same
+    /// gradient (`sumsParts`; the layer reads dzx for both).
     @inline(__always)
     private func backwardLanes(units u: Int, at j: Int, dh: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>,
                                gates: UnsafePointer<Float>, state: UnsafePointer<Float>, statePrev: UnsafePointer<Float>,
-                               dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>) {
+                               dzx: UnsafeMutablePointer<Float>) {
         let i = VectorMath.lanes(gates, j, count: u), f = VectorMath.lanes(gates + u, j, count: u)
         let g = VectorMath.lanes(gates + 2 * u, j, count: u), o = VectorMath.lanes(gates + 3 * u, j, count: u)
         let gradient = VectorMath.lanes(dh, j, count: u)
         let tc = VectorMath.tanh(VectorMath.lanes(state, j, count: u))
         let dc = VectorMath.lanes(dState, j, count: u) + gradient * o * (1 - tc * tc)
         let di: SIMD8<Float> = dc * g * i * (1 - i)
-        VectorMath.store(di, dzx, j, count: u); VectorMath.store(di, dzh, j, count: u)
+        VectorMath.store(di, dzx, j, count: u)
         let df: SIMD8<Float> = dc * VectorMath.lanes(statePrev, j, count: u) * f * (1 - f)
-        VectorMath.store(df, dzx + u, j, count: u); VectorMath.store(df, dzh + u, j, count: u)
+        VectorMath.store(df, dzx + u, j, count: u)
         let dg: SIMD8<Float> = dc * i * (1 - g * g)
-        VectorMath.store(dg, dzx + 2 * u, j, count: u); VectorMath.store(dg, dzh + 2 * u, j, count: u)
+        VectorMath.store(dg, dzx + 2 * u, j, count: u)
         let dOut: SIMD8<Float> = gradient * tc * o * (1 - o)
-        VectorMath.store(dOut, dzx + 3 * u, j, count: u); VectorMath.store(dOut, dzh + 3 * u, j, count: u)
+        VectorMath.store(dOut, dzx + 3 * u, j, count: u)
         VectorMath.store(dc * f, dState, j, count: u)
     }
 }

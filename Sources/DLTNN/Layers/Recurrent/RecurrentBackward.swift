@@ -31,12 +31,13 @@ extension RecurrentLayer {
             if let injected = outputGradientRow(dy, sample: s, position: t, step: step, direction: k, width: width) {
                 for j in 0..<u { dh[j] += injected[j] }
             }
-            let dzx = d.inputGradient.pointer + at * gu, dzh = d.recurrentGradient.pointer + at * gu
+            let dzx = d.inputGradient.pointer + at * gu
+            let dzh = cell.sumsParts ? nil : d.recurrentGradient.pointer + at * gu
             if isPadding(s, t) {
                 // The state passed through unchanged: so does its gradient, the last state's included.
                 carry.update(from: dh, count: u)
                 dzx.update(repeating: 0, count: gu)
-                dzh.update(repeating: 0, count: gu)
+                dzh?.update(repeating: 0, count: gu)
                 continue
             }
             let statePrev = step > 0 ? UnsafePointer(d.state.pointer + (s * l + tPrev) * u) : UnsafePointer(zerosPointer)
@@ -45,7 +46,7 @@ extension RecurrentLayer {
                           dzx: dzx, dzh: dzh, dhPrevDirect: carry)
         }
         guard step > 0 else { return }
-        Gemm.multiply(m: samples.count, n: u, k: gu, a: d.recurrentGradient.pointer + (samples.lowerBound * l + t) * gu,
+        Gemm.multiply(m: samples.count, n: u, k: gu, a: recurrentGradient(d).pointer + (samples.lowerBound * l + t) * gu,
                       lda: l * gu, b: d.weightHH.value.pointer, ldb: u, beta: 1,
                       c: d.hiddenCarry.pointer + samples.lowerBound * u, ldc: u)
     }
@@ -61,6 +62,11 @@ extension RecurrentLayer {
         return step == shape.length - 1 ? UnsafePointer(dy.pointer + s * width + k * units) : nil
     }
 
+    /// dZh, the gradient of the recurrent part: dZx itself for a cell that sums the parts.
+    private func recurrentGradient(_ d: RecurrentDirection) -> Tensor {
+        cell.sumsParts ? d.inputGradient : d.recurrentGradient
+    }
+
     /// dX (+)= dZx · W_ih for the slice's positions; the first direction overwrites.
     private func addInputGradient(_ dx: Tensor, _ d: RecurrentDirection, first: Bool, _ samples: Range<Int>) {
         let l = shape.length, f = d.weightIH.shape[1], gu = d.weightIH.shape[0]
@@ -73,7 +79,7 @@ extension RecurrentLayer {
     /// split over the threads by gate rows.
     private func addParameterGradients(_ x: Tensor, _ d: RecurrentDirection, context: LayerContext, batch n: Int) {
         let rows = n * shape.length, f = d.weightIH.shape[1], u = units, gu = d.weightIH.shape[0]
-        let dzx = d.inputGradient.pointer, dzh = d.recurrentGradient.pointer, ones = onesPointer
+        let dzx = d.inputGradient.pointer, dzh = recurrentGradient(d).pointer, ones = onesPointer
         context.split.forEachSlice(of: gu) { _, gates in
             let g0 = gates.lowerBound, m = gates.count
             Gemm.multiply(transposeA: true, m: m, n: f, k: rows, a: dzx + g0, lda: gu, b: x.pointer, ldb: f, beta: 1,

@@ -7,7 +7,8 @@ import DLTCore
 /// Both parts arrive with their biases: x = W_ih·x_t + b_ih and r = W_hh·h_prev + b_hh, each
 /// `gateCount`·U values in PyTorch's gate order. A cell whose gates see only x + r
 /// (`sumsParts`, LSTM) gets the sum alone, in x: the layer accumulates the recurrent product
-/// into the input part, with both biases added once, and passes r = nil.
+/// into the input part, with both biases added once, and passes r = nil; backward, whose two
+/// gradient parts are then the same, writes dzx alone and gets dzh = nil.
 protocol RecurrentCell {
     /// The config type name: `lstm`, `gru`.
     var typeName: String { get }
@@ -28,6 +29,6 @@ protocol RecurrentCell {
     /// go through W_hh (GRU's z ⊙ dh; zero for LSTM).
     func backward(units: Int, dh: UnsafePointer<Float>, dState: UnsafeMutablePointer<Float>,
                   gates: UnsafePointer<Float>, state: UnsafePointer<Float>, statePrev: UnsafePointer<Float>,
-                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>,
+                  hPrev: UnsafePointer<Float>, dzx: UnsafeMutablePointer<Float>, dzh: UnsafeMutablePointer<Float>?,
                   dhPrevDirect: UnsafeMutablePointer<Float>)
 }

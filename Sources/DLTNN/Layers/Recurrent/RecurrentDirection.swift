@@ -10,7 +10,7 @@ final class RecurrentDirection {
     /// `sumsParts`, the bias is b_ih + b_hh, and each step adds W_hh·h_prev into its position.
     let inputPart = Tensor(shape: [0])
     /// W_hh·h_prev + b_hh of the current step for every sample (N, G·U), for a cell that keeps
-    /// the parts apart.
+    /// the parts apart (empty otherwise, as `recurrentGradient`).
     let recurrentPart = Tensor(shape: [0])
     /// b_ih + b_hh (G·U), summed at each forward for a cell that `sumsParts`.
     let summedBias = Tensor(shape: [0])
@@ -33,10 +33,12 @@ final class RecurrentDirection {
 
     var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
 
-    func prepare(batch n: Int, length l: Int, gates g: Int, units u: Int) {
-        for t in [inputPart, gates, inputGradient, recurrentGradient] { t.resize(to: [n, l, g * u]) }
+    /// `separateParts`: the cell keeps its recurrent part (and gradient) apart from the input part's.
+    func prepare(batch n: Int, length l: Int, gates g: Int, units u: Int, separateParts: Bool) {
+        for t in [inputPart, gates, inputGradient] { t.resize(to: [n, l, g * u]) }
+        recurrentGradient.resize(to: separateParts ? [n, l, g * u] : [0])
         for t in [state, hidden, previousHidden] { t.resize(to: [n, l, u]) }
-        recurrentPart.resize(to: [n, g * u])
+        recurrentPart.resize(to: separateParts ? [n, g * u] : [0])
         summedBias.resize(to: [g * u])
         for t in [hiddenCarry, stateCarry, stepGradient] { t.resize(to: [n, u]) }
     }

@@ -77,7 +77,9 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
     }
 
     private func prepare(batch n: Int) {
-        for d in directions { d.prepare(batch: n, length: shape.length, gates: shape.gates, units: units) }
+        for d in directions {
+            d.prepare(batch: n, length: shape.length, gates: shape.gates, units: units, separateParts: !cell.sumsParts)
+        }
         if ones.count != n * shape.length { ones.resize(to: [n * shape.length]); ones.fill(1) }
     }
 
