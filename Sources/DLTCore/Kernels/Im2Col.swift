@@ -99,20 +99,10 @@ public enum Im2Col {
         withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * (g.kernelH + g.kernelW)) { table in
             // Per ki: first and end output row, input row of the first; then the same per kj.
             let rowsTable = table.baseAddress!, colsTable = rowsTable + 3 * g.kernelH
-            for ki in 0..<g.kernelH {
-                let offset = ki * g.dilationH - g.padTop
-                let start = clampedCeilDiv(-offset, g.strideH, g.outH)
-                rowsTable[3 * ki] = start
-                rowsTable[3 * ki + 1] = max(clampedCeilDiv(g.height - offset, g.strideH, g.outH), start)
-                rowsTable[3 * ki + 2] = start * g.strideH + offset
-            }
-            for kj in 0..<g.kernelW {
-                let offset = kj * g.dilationW - g.padLeft
-                let start = clampedCeilDiv(-offset, g.strideW, g.outW)
-                colsTable[3 * kj] = start
-                colsTable[3 * kj + 1] = max(clampedCeilDiv(g.width - offset, g.strideW, g.outW), start)
-                colsTable[3 * kj + 2] = start * g.strideW + offset
-            }
+            fillAxisTable(rowsTable, taps: g.kernelH, dilation: g.dilationH, pad: g.padTop, stride: g.strideH,
+                          size: g.height, out: g.outH)
+            fillAxisTable(colsTable, taps: g.kernelW, dilation: g.dilationW, pad: g.padLeft, stride: g.strideW,
+                          size: g.width, out: g.outW)
             var row = 0
             for c in 0..<g.channels {
                 for ki in 0..<g.kernelH {
@@ -124,6 +114,20 @@ public enum Im2Col {
                     }
                 }
             }
+        }
+    }
+
+    /// For each tap k of one axis: the first and end output index whose input lies inside the
+    /// image, and the input index of the first.
+    @inline(__always)
+    private static func fillAxisTable(_ table: UnsafeMutablePointer<Int>, taps: Int, dilation: Int, pad: Int,
+                                      stride: Int, size: Int, out: Int) {
+        for k in 0..<taps {
+            let offset = k * dilation - pad
+            let start = clampedCeilDiv(-offset, stride, out)
+            table[3 * k] = start
+            table[3 * k + 1] = max(clampedCeilDiv(size - offset, stride, out), start)
+            table[3 * k + 2] = start * stride + offset
         }
     }
 

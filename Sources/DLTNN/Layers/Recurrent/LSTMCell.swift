@@ -15,12 +15,9 @@ struct LSTMCell: RecurrentCell {
                  statePrev: UnsafePointer<Float>, gates: UnsafeMutablePointer<Float>,
                  state: UnsafeMutablePointer<Float>, h: UnsafeMutablePointer<Float>) {
         var j = 0
-        while j + 8 <= u {
+        while j < u {
             forwardLanes(units: u, at: j, z: x, statePrev: statePrev, gates: gates, state: state, h: h)
             j += 8
-        }
-        if j < u {
-            forwardLanes(units: u, at: j, z: x, statePrev: statePrev, gates: gates, state: state, h: h)
         }
     }
 
