@@ -28,14 +28,16 @@ public final class StepRunner {
     }
 
     /// Runs `step` on `batch`: in training with `backward`, parameter gradients accumulate.
-    /// `sampleOffset`: where `batch` starts in the step's global batch (a data-parallel rank's part).
-    public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool, sampleOffset: Int = 0) throws -> Outcome {
+    /// A data-parallel rank's `batch` is part of the step's global batch of `globalSamples`
+    /// samples, starting at `sampleOffset`; it gets its share of the global batch's mean loss.
+    public func run(_ batch: Batch, training: Bool, stepSeed: UInt64, backward: Bool, sampleOffset: Int = 0,
+                    globalSamples: Int? = nil) throws -> Outcome {
         load(inputs: batch.inputs, shape: batch.shape)
         let target = try lossTarget(labels: batch.labels, targets: batch.targets)
         // An evaluation pass that no backward follows may run the graph's inference plan.
         let context = LayerContext(split: split, training: training, stepSeed: stepSeed, inferenceOnly: !training && !backward,
                                    sampleOffset: sampleOffset)
-        let value = try step(target: target, context: context, backward: backward)
+        let value = try step(target: target, context: context, backward: backward, meanOver: globalSamples ?? batch.count)
         return Outcome(loss: value, correct: countCorrect(labels: batch.labels))
     }
 
@@ -45,12 +47,16 @@ public final class StepRunner {
         input.pointer.update(from: inputs.baseAddress!, count: inputs.count)
     }
 
-    /// Forward and loss on the loaded input; with `backward`, also backward. Returns the batch-mean loss.
-    func step(target: LossTarget, context: LayerContext, backward: Bool) throws -> Float {
+    /// Forward and loss on the loaded input; with `backward`, also backward. Returns the batch-mean
+    /// loss, the mean over `samples` samples (the loaded input's own count unless it is a part).
+    func step(target: LossTarget, context: LayerContext, backward: Bool, meanOver samples: Int? = nil) throws -> Float {
         let output = graph.forward(input, context: context)
-        var value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil)
+        let samples = samples ?? input.shape[0]
+        var value = try loss.compute(predictions: output, target: target, gradient: backward ? graph.outputGradient : nil,
+                                     meanOver: samples)
         if backward, let distillation {
-            value = distillation.combine(hardLoss: value, studentLogits: output, input: input, gradient: graph.outputGradient)
+            value = distillation.combine(hardLoss: value, studentLogits: output, input: input, gradient: graph.outputGradient,
+                                         meanOver: samples)
         }
         if backward { graph.backward(input: input, context: context) }
         return value

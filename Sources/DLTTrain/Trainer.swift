@@ -219,12 +219,12 @@ public final class Trainer {
         var local = StepRunner.Outcome(loss: 0, correct: 0)
         if let batch {
             local = try setup.runner.run(batch, training: true, stepSeed: stepSeed(state.step), backward: true,
-                                         sampleOffset: parallel?.slice(ofBatch: globalCount).lowerBound ?? 0)
+                                         sampleOffset: parallel?.slice(ofBatch: globalCount).lowerBound ?? 0,
+                                         globalSamples: globalCount)
         }
         pruner?.maskGradients()
         guard let parallel else { return StepOutcome(loss: local.loss, correct: local.correct, interrupted: Interrupt.requested) }
-        let totals = parallel.reduceStep(localCount: batch?.count ?? 0, globalCount: globalCount, loss: local.loss,
-                                         correct: local.correct, interrupted: Interrupt.requested)
+        let totals = parallel.reduceStep(loss: local.loss, correct: local.correct, interrupted: Interrupt.requested)
         return StepOutcome(loss: totals.loss, correct: totals.correct, interrupted: totals.interrupted)
     }
 

@@ -6,7 +6,7 @@ import Testing
 @Suite struct DistillationLossTests {
     private func soft(_ student: [Float], _ teacher: [Float], rows: Int, temperature: Float, gradient: inout [Float]) -> Float {
         gradient.withUnsafeMutableBufferPointer { g in
-            DistillationLoss.apply(student: student, teacher: teacher, rows: rows, classes: student.count / rows,
+            DistillationLoss.apply(student: student, teacher: teacher, rows: rows, classes: student.count / rows, meanOver: rows,
                                    temperature: temperature, weight: 1, gradient: g.baseAddress)
         }
     }

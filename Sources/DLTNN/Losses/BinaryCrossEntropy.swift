@@ -12,12 +12,13 @@ public final class BinaryCrossEntropy: Loss {
 
     public init() {}
 
-    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float {
+    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?, meanOver samples: Int) throws -> Float {
         let count = predictions.count
         try checkElementwise(predictions, gradient: gradient)
         let x = UnsafePointer(predictions.pointer)
         let g = gradient?.pointer
-        let scale = 1 / Float(count)
+        let terms = termsInMean(predictions, samples: samples)
+        let scale = 1 / Float(terms)
         var total: Double = 0
         func term(_ i: Int, _ t: Float) {
             let v = x[i]
@@ -42,6 +43,6 @@ public final class BinaryCrossEntropy: Loss {
             }
             for i in 0..<count { term(i, targets[i]) }
         }
-        return Float(total / Double(count))
+        return Float(total / Double(terms))
     }
 }

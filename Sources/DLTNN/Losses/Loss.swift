@@ -17,8 +17,25 @@ public protocol Loss: AnyObject {
     /// predictions (N, ...): returns the batch-mean loss (PyTorch's reduction='mean'). When
     /// `gradient` is given (same shape as `predictions`) it is overwritten with
     /// dLoss/dPredictions, already divided by the number of terms in the mean.
+    /// The mean runs over `samples` samples, of which `predictions` holds N: a data-parallel
+    /// rank's part of the global batch gets its share of the global mean and of its gradient, so
+    /// that the ranks' shares add up to what one process computes (`samples` = N alone).
     /// Throws an `EngineError` when the target does not fit the predictions.
-    func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float
+    func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?, meanOver samples: Int) throws -> Float
+}
+
+extension Loss {
+    /// The batch-mean loss of `predictions` alone.
+    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float {
+        try compute(predictions: predictions, target: target, gradient: gradient,
+                    meanOver: predictions.shape.rank >= 1 ? predictions.shape[0] : 0)
+    }
+
+    /// The element-wise losses' number of terms in the mean: each of the `samples` samples has
+    /// the elements one of the N samples of `predictions` has.
+    func termsInMean(_ predictions: Tensor, samples: Int) -> Int {
+        predictions.count / max(predictions.shape[0], 1) * samples
+    }
 }
 
 extension Loss {

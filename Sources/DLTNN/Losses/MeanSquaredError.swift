@@ -11,12 +11,13 @@ public final class MeanSquaredError: Loss {
 
     public init() {}
 
-    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float {
+    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?, meanOver samples: Int) throws -> Float {
         let count = predictions.count
         try checkElementwise(predictions, gradient: gradient)
         let p = UnsafePointer(predictions.pointer)
         let g = gradient?.pointer
-        let scale = 2 / Float(count)
+        let terms = termsInMean(predictions, samples: samples)
+        let scale = 2 / Float(terms)
         var total: Double = 0
         switch target {
         case .values(let t):
@@ -54,6 +55,6 @@ public final class MeanSquaredError: Loss {
                 }
             }
         }
-        return Float(total / Double(count))
+        return Float(total / Double(terms))
     }
 }

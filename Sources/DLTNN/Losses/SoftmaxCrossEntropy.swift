@@ -5,13 +5,13 @@ import Foundation
 ///
 /// logits (N, C) with labels (N): loss = mean over the N samples of  logsumexp(x) - x[label],
 /// computed as  m + log(sum exp(x - m)) - x[label]  with m = max(x), so logits of 1e4 stay finite.
-/// dLoss/dx = (softmax(x) - onehot(label)) / N.
+/// dLoss/dx = (softmax(x) - onehot(label)) / N (N: the samples the mean runs over).
 public final class SoftmaxCrossEntropy: Loss {
     public var name: String { "cross_entropy" }
 
     public init() {}
 
-    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?) throws -> Float {
+    public func compute(predictions: Tensor, target: LossTarget, gradient: Tensor?, meanOver samples: Int) throws -> Float {
         guard case .classes(let labels) = target else {
             throw EngineError("cross_entropy: needs integer class labels, got float targets (use mse for regression)")
         }
@@ -28,7 +28,7 @@ public final class SoftmaxCrossEntropy: Loss {
             throw EngineError("cross_entropy: label \(label) at sample \(sample) is outside the model's \(classes) outputs")
         }
         let g = gradient?.pointer
-        let scale = 1 / Float(n)
+        let scale = 1 / Float(samples)
         var total: Double = 0
         for sample in 0..<n {
             let x = UnsafePointer(predictions.pointer) + sample * classes
@@ -45,6 +45,6 @@ public final class SoftmaxCrossEntropy: Loss {
                 row[label] -= scale
             }
         }
-        return Float(total / Double(n))
+        return Float(total / Double(samples))
     }
 }

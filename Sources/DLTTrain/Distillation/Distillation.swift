@@ -37,15 +37,16 @@ final class Distillation {
     }
 
     /// alpha · hard + (1 − alpha) · soft, and the same mix of gradients in `gradient` (which holds
-    /// the hard loss's on entry). `studentLogits` (N, K) came from `input`.
-    func combine(hardLoss: Float, studentLogits: Tensor, input: Tensor, gradient: Tensor) -> Float {
+    /// the hard loss's on entry). `studentLogits` (N, K) came from `input`; both terms are means
+    /// over `samples` samples (N, or a global batch that `input` is a rank's part of).
+    func combine(hardLoss: Float, studentLogits: Tensor, input: Tensor, gradient: Tensor, meanOver samples: Int) -> Float {
         let teacherLogits = teacher.graph.forward(input, context: context)
         let g = gradient.pointer
         for i in 0..<gradient.count { g[i] *= alpha }
         let rows = input.shape[0]
         let soft = DistillationLoss.apply(student: studentLogits.pointer, teacher: teacherLogits.pointer, rows: rows,
-                                          classes: studentLogits.count / rows, temperature: temperature,
-                                          weight: 1 - alpha, gradient: g)
+                                          classes: studentLogits.count / rows, meanOver: samples,
+                                          temperature: temperature, weight: 1 - alpha, gradient: g)
         return alpha * hardLoss + (1 - alpha) * soft
     }
 }

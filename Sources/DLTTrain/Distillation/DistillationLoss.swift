@@ -7,11 +7,13 @@ import Foundation
 ///
 /// (the T² keeps the gradient's scale independent of T, as in Hinton et al. 2015).
 enum DistillationLoss {
-    /// Returns `soft`; with `gradient`, adds `weight` · d soft / d student into it.
+    /// Returns `soft`, the mean over `samples` samples of which these are `rows` (a data-parallel
+    /// rank's part, or all of them); with `gradient`, adds `weight` · d soft / d student into it.
     static func apply(student: UnsafePointer<Float>, teacher: UnsafePointer<Float>, rows: Int, classes: Int,
-                      temperature: Float, weight: Float, gradient: UnsafeMutablePointer<Float>?) -> Float {
+                      meanOver samples: Int, temperature: Float, weight: Float,
+                      gradient: UnsafeMutablePointer<Float>?) -> Float {
         var total: Double = 0
-        let scale = weight * temperature / Float(rows)
+        let scale = weight * temperature / Float(samples)
         for n in 0..<rows {
             let s = student + n * classes, t = teacher + n * classes
             let logZs = logSumExp(s, classes, temperature), logZt = logSumExp(t, classes, temperature)
@@ -22,7 +24,7 @@ enum DistillationLoss {
                 if let gradient { gradient[n * classes + k] += scale * (exp(logPs) - pt) }
             }
         }
-        return Float(total / Double(rows)) * temperature * temperature
+        return Float(total / Double(samples)) * temperature * temperature
     }
 
     /// log Σ exp(x_k / T), shifted by the row's maximum.

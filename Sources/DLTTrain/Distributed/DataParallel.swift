@@ -4,26 +4,35 @@ import DLTNN
 
 /// Data-parallel training over a process group, Horovod's recipe on MPI: every rank holds the
 /// whole model and takes its contiguous slice of each global batch (from the same shuffled
-/// order); after backward the ranks' gradients, each weighted by its share of the batch, are
-/// summed by one allreduce of a flat buffer, so every rank holds the gradient of the global
-/// batch's mean loss and steps the same optimizer to the same weights.
+/// order). Each rank's loss is its share of the global batch's mean (`StepRunner`), so its
+/// gradients are the partial sums a thread of one process computes over the same samples; after
+/// backward one rank-ordered sum of a flat buffer adds them in the threads' order. Every rank
+/// then holds the gradient of the global batch's mean loss, with the bits of one process running
+/// as many threads as there are ranks, and steps the same optimizer to the same weights.
 final class DataParallel {
     let group: ProcessGroup
     /// The trainable parameters, in graph order: the layout of `flat`.
     private let parameters: [Parameter]
-    /// Gradients, then `StepTotals`' three values; allocated once.
+    /// Gradients, then `StepTotals`' three values, padded to `group.size` blocks; allocated once.
     private let flat: UnsafeMutablePointer<Float>
+    /// The blocks the other ranks send in the sum.
+    private let received: UnsafeMutablePointer<Float>
     private let gradientCount: Int
+    /// Floats per rank's block of `flat`.
+    private let block: Int
     private static let totalsCount = 3
 
     init(group: ProcessGroup, parameters: [Parameter]) {
         self.group = group
         self.parameters = parameters
         gradientCount = parameters.reduce(0) { $0 + $1.gradient.count }
-        flat = .allocate(capacity: gradientCount + DataParallel.totalsCount)
+        block = (gradientCount + DataParallel.totalsCount + group.size - 1) / group.size
+        flat = .allocate(capacity: block * group.size)
+        flat.initialize(repeating: 0, count: block * group.size)
+        received = .allocate(capacity: block * group.size)
     }
 
-    deinit { flat.deallocate() }
+    deinit { flat.deallocate(); received.deallocate() }
 
     /// This rank's part of a global batch of `n` samples (empty when n < ranks).
     func slice(ofBatch n: Int) -> Range<Int> { ThreadSplit.range(of: group.rank, slices: group.size, total: n) }
@@ -52,27 +61,23 @@ final class DataParallel {
         var interrupted: Bool
     }
 
-    /// Sums the ranks' gradients in place, each scaled by `localCount / globalCount` (its share of
-    /// the batch-mean loss), together with the step's loss, correct count and interrupt flag.
-    func reduceStep(localCount: Int, globalCount: Int, loss: Float, correct: Int, interrupted: Bool) -> StepTotals {
-        let weight = Float(localCount) / Float(globalCount)
+    /// Sums the ranks' gradients in place, in rank order, together with the step's loss (each
+    /// rank's share of the global mean), correct count and interrupt flag.
+    func reduceStep(loss: Float, correct: Int, interrupted: Bool) -> StepTotals {
         var offset = 0
         for parameter in parameters {
-            let count = parameter.gradient.count
-            let gradient = parameter.gradient.pointer, packed = flat + offset
-            for i in 0..<count { packed[i] = gradient[i] * weight }
-            offset += count
+            (flat + offset).update(from: parameter.gradient.pointer, count: parameter.gradient.count)
+            offset += parameter.gradient.count
         }
         let totals = flat + gradientCount
-        totals[0] = localCount == 0 ? 0 : loss * weight
+        totals[0] = loss
         totals[1] = Float(correct)
         totals[2] = interrupted ? 1 : 0
-        group.allreduceSum(flat, count: gradientCount + DataParallel.totalsCount)
+        group.rankOrderedSum(flat, block: block, scratch: received)
         offset = 0
         for parameter in parameters {
-            let count = parameter.gradient.count
-            parameter.gradient.pointer.update(from: flat + offset, count: count)
-            offset += count
+            parameter.gradient.pointer.update(from: flat + offset, count: parameter.gradient.count)
+            offset += parameter.gradient.count
         }
         return StepTotals(loss: totals[0], correct: Int(totals[1]), interrupted: totals[2] > 0)
     }

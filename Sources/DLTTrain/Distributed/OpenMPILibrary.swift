@@ -14,6 +14,7 @@ final class OpenMPILibrary: @unchecked Sendable {
     typealias Allreduce = @convention(c) (UnsafeRawPointer?, UnsafeMutableRawPointer, Int32, Handle, Handle, Handle) -> Int32
     typealias Bcast = @convention(c) (UnsafeMutableRawPointer, Int32, Handle, Int32, Handle) -> Int32
     typealias Allgather = @convention(c) (UnsafeRawPointer, Int32, Handle, UnsafeMutableRawPointer, Int32, Handle, Handle) -> Int32
+    typealias Alltoall = @convention(c) (UnsafeRawPointer, Int32, Handle, UnsafeMutableRawPointer, Int32, Handle, Handle) -> Int32
     typealias Allgatherv = @convention(c) (UnsafeRawPointer, Int32, Handle, UnsafeMutableRawPointer, UnsafePointer<Int32>,
                                            UnsafePointer<Int32>, Handle, Handle) -> Int32
     typealias Finalize = @convention(c) () -> Int32
@@ -32,6 +33,7 @@ final class OpenMPILibrary: @unchecked Sendable {
     let bcast: Bcast
     let allgather: Allgather
     let allgatherv: Allgatherv
+    let alltoall: Alltoall
     let finalize: Finalize
     let commWorld: Handle
     let float: Handle
@@ -61,6 +63,7 @@ final class OpenMPILibrary: @unchecked Sendable {
         bcast = unsafeBitCast(try symbol("MPI_Bcast"), to: Bcast.self)
         allgather = unsafeBitCast(try symbol("MPI_Allgather"), to: Allgather.self)
         allgatherv = unsafeBitCast(try symbol("MPI_Allgatherv"), to: Allgatherv.self)
+        alltoall = unsafeBitCast(try symbol("MPI_Alltoall"), to: Alltoall.self)
         finalize = unsafeBitCast(try symbol("MPI_Finalize"), to: Finalize.self)
         commWorld = try symbol("ompi_mpi_comm_world")
         float = try symbol("ompi_mpi_float")
