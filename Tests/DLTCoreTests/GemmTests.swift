@@ -131,4 +131,23 @@ struct NarrowProductTests {
         }
         for (x, y) in zip(direct, reference) { #expect(abs(x - y) <= 1e-4 * max(1, abs(y)), "\(x) vs \(y)") }
     }
+
+    /// An element is the same whichever block and whatever row count computes it: a dense
+    /// layer's batch split over threads gives the same bits as one slice.
+    @Test func anElementDependsOnItsOwnRowsOnly() {
+        let m = 10, n = 6, length = 259
+        var random = SeededRandom(seed: 5)
+        let a = (0..<(m * length)).map { _ in random.uniform(-1, 1) }
+        let b = (0..<(n * length)).map { _ in random.uniform(-1, 1) }
+        var whole = [Float](repeating: 0, count: m * n)
+        NarrowProduct.accumulate(m: m, n: n, length: length, a: a, lda: length, b: b, ldb: length, c: &whole, ldc: n)
+        for first in [1, 4, 7] {
+            var part = [Float](repeating: 0, count: (m - first) * n)
+            a.withUnsafeBufferPointer { ap in
+                NarrowProduct.accumulate(m: m - first, n: n, length: length, a: ap.baseAddress! + first * length, lda: length,
+                                         b: b, ldb: length, c: &part, ldc: n)
+            }
+            #expect(part == Array(whole[(first * n)...]), "rows from \(first)")
+        }
+    }
 }

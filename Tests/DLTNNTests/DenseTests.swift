@@ -33,6 +33,14 @@ struct DenseTests {
         try check.expectCorrect(Dense(name: "dense_2", units: 1), inputShapes: [[13]])
     }
 
+    /// From `Dense.directDepth` input features forward runs NarrowProduct, not sgemm: an odd
+    /// depth (a tail past the last vector), 5 units (3 + 2) and 5 samples (4 + 1 rows).
+    @Test func gradientsOnTheDirectProductPath() throws {
+        var check = GradientCheck()
+        check.batch = 5
+        try check.expectCorrect(Dense(name: "deep", units: 5, activation: .relu), inputShapes: [[Dense.directDepth + 3]])
+    }
+
     @Test func rejectsAnImageInputNamingTheLayer() {
         let error = engineError { _ = try Dense(name: "head", units: 4).build(inputShapes: [[3, 4, 4]]) }
         #expect(error?.message.contains("'head'") == true)

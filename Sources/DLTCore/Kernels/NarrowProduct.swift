@@ -1,8 +1,11 @@
-/// C (m x n) += A (m x L) * B (n x L)^T when n is small: the weight gradient of a convolution
-/// with few taps (C*kh*kw = 9 for a first layer on grey images), dW = dZ * columns^T. sgemm runs
-/// this shape at a third of its peak (measured with OpenBLAS here: m 32, n 9, L 4,056 at
-/// 33 GFLOP/s against 95), so these dot products are done directly, four rows of A against
-/// three of B per pass, twelve 8-lane accumulators, A and B each read once per pass.
+/// C (m x n) += A (m x L) * B (n x L)^T as direct dot products of rows read in place, where
+/// sgemm's packing of both matrices costs more than it saves: the weight gradient of a
+/// convolution with few taps (C*kh*kw = 9 for a first layer on grey images), dW = dZ * columns^T,
+/// which sgemm ran at a third of its peak (OpenBLAS here: m 32, n 9, L 4,056 at 33 GFLOP/s
+/// against 95); and a deep dense layer's forward x · Wᵀ (`Dense.directDepth`). Four rows of A
+/// against three of B per pass, twelve 8-lane accumulators, A and B each read once per pass.
+/// Each element is one fixed chain (8-lane sums in order, the lanes' sum, the tail, then added
+/// to C), so it depends on its own two rows only: a batch split gives the same bits.
 public enum NarrowProduct {
     /// Row-major; `lda`, `ldb` are the row strides of A and B, `ldc` of C.
     public static func accumulate(m: Int, n: Int, length: Int,

@@ -3,7 +3,8 @@ import DLTCore
 /// Fully connected layer: y = act(x W^T + b), PyTorch's nn.Linear layout (weight [out, in]).
 /// x (N, in) -> y (N, out), or on a sequence x (N, L, in) -> y (N, L, out) per position (the
 /// N·L positions are the gemm's rows, as nn.Linear on the last axis). Bias and activation are
-/// fused into the pass over the gemm output.
+/// fused into the pass over the gemm output. From `directDepth` input features the forward
+/// product is `NarrowProduct`'s dot products instead of sgemm.
 ///
 /// Positions are kept, so a sequence's padding mask passes through (a vector has none).
 public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMaskPassing {
@@ -25,6 +26,13 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
     private let gradZ = Tensor(shape: [0])
     /// Each slice's dW then db when the batch is split over threads.
     private var gradientPartials: [Tensor] = []
+
+    /// From this many input features forward's x · Wᵀ runs as direct dot products of x and W
+    /// rows (`NarrowProduct`, read in place): on these deep, narrow shapes (mnist_mlp's 784 → 64
+    /// on 32-64 rows a thread) sgemm spends much of its time packing both matrices and ran at
+    /// 61-75 % of the peak against 78-83 % direct; below it the rows are too short to pay
+    /// (docs/performance.md, 2026-12-03).
+    public static let directDepth = 256
 
     public init(name: String, units: Int, activation: Activation = .identity, useBias: Bool = true,
                 weightInit: Initializer = .glorotUniform) {
@@ -62,10 +70,16 @@ public final class Dense: InitializableLayer, OutputActivationLayer, SequenceMas
         if keepInput { preActivation.resize(to: output.shape) }
         let act = activation
         context.split.forEachSlice(of: n) { _, rows in
-            let y = output.pointer + rows.lowerBound * outF
-            Gemm.multiply(transposeB: true, m: rows.count, n: outF, k: inF,
-                          a: x.pointer + rows.lowerBound * inF, lda: inF, b: w, ldb: inF,
-                          rowBias: b, c: y, ldc: outF)
+            let y = output.pointer + rows.lowerBound * outF, xs = x.pointer + rows.lowerBound * inF
+            if inF >= Dense.directDepth {
+                for r in 0..<rows.count {
+                    if let b { (y + r * outF).update(from: b, count: outF) } else { (y + r * outF).update(repeating: 0, count: outF) }
+                }
+                NarrowProduct.accumulate(m: rows.count, n: outF, length: inF, a: xs, lda: inF, b: w, ldb: inF, c: y, ldc: outF)
+            } else {
+                Gemm.multiply(transposeB: true, m: rows.count, n: outF, k: inF, a: xs, lda: inF, b: w, ldb: inF,
+                              rowBias: b, c: y, ldc: outF)
+            }
             if keepInput { (self.preActivation.pointer + rows.lowerBound * outF).update(from: y, count: rows.count * outF) }
             act.apply(y, count: rows.count * outF, channels: outF, inner: 1)
         }
