@@ -17,6 +17,8 @@ public enum FusibleOperation: Equatable, Sendable {
     case maxPool2x2
     /// ReLU as a layer of its own (batchnorm → relu, add → relu).
     case relu
+    /// The mean over a sequence's positions (global_avgpool1d; over the real ones with a mask).
+    case sequenceMean
 }
 
 /// A layer that can describe itself as a `FusibleOperation` (nil when its settings are not one).

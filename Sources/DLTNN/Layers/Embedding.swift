@@ -10,7 +10,12 @@ import DLTCore
 /// Default initialisation: N(0, 0.05^2), close to Keras' uniform(-0.05, 0.05) in scale, which the
 /// reference text models expect; PyTorch's N(0, 1) is available as `.normal(std: 1)`.
 /// The ids get no gradient: `backward` fills a requested input gradient with zeros.
-public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskProducer {
+///
+/// A graph may run the global_avgpool1d that reads it alone inside it (`absorb(.sequenceMean)`,
+/// PyTorch's EmbeddingBag with mode 'mean'): forward then sums each sample's rows straight from
+/// the table into its (N, dim) mean, and backward adds the mean's gradient into each token's
+/// row, with the bits of the two layers apart and no (N, L, dim) buffer read or written.
+public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskProducer, AbsorbingLayer {
     public let name: String
     public var typeName: String { "embedding" }
     public let vocab: Int
@@ -27,6 +32,8 @@ public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskP
     public let maskZero: Bool
     /// (N, L): 1 at real tokens, 0 at padding; nil unless `maskZero`.
     public let outputMask: Tensor?
+    /// forward writes each sample's mean row, (N, dim): a global_avgpool1d is absorbed.
+    public private(set) var averagesSequence = false
 
     public init(name: String, vocab: Int, dim: Int, maskZero: Bool = false, weightInit: Initializer = .normal(std: 0.05)) {
         self.name = name; self.vocab = vocab; self.dim = dim; self.weightInit = weightInit
@@ -66,10 +73,17 @@ public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskP
         return nil
     }
 
+    public func absorb(_ operation: FusibleOperation) -> Bool {
+        guard operation == .sequenceMean else { return false }
+        averagesSequence = true
+        return true
+    }
+
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let ids = inputs[0].pointer, table = weight.value.pointer, y = output.pointer
         let dim = dim, vocab = vocab
         if let mask = outputMask { markPadding(ids, samples: inputs[0].shape[0], mask: mask) }
+        if averagesSequence { return forwardMeans(ids, samples: inputs[0].shape[0], output: y, split: context.split) }
         context.split.forEachSlice(of: inputs[0].count) { _, tokens in
             for t in tokens {
                 let dst = y + t * dim
@@ -80,6 +94,36 @@ public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskP
                 }
             }
         }
+    }
+
+    /// Each sample's mean row, summed in position order and then scaled, as global_avgpool1d
+    /// does over the looked-up rows (an invalid id's zero row adds nothing).
+    private func forwardMeans(_ ids: UnsafePointer<Float>, samples: Int, output y: UnsafeMutablePointer<Float>,
+                              split: ThreadSplit) {
+        let table = UnsafePointer(weight.value.pointer), dim = dim, vocab = vocab, length = length
+        split.forEachSlice(of: samples) { _, range in
+            for s in range {
+                let dst = y + s * dim, tokens = ids + s * length, real = self.realTokens(sample: s)
+                dst.update(repeating: 0, count: dim)
+                for p in 0..<real {
+                    guard let r = Embedding.row(of: tokens[p], vocab: vocab) else { continue }
+                    let src = table + r * dim
+                    for j in 0..<dim { dst[j] += src[j] }
+                }
+                let scale = 1 / Float(max(real, 1))
+                for j in 0..<dim { dst[j] *= scale }
+            }
+        }
+    }
+
+    /// The positions the absorbed mean runs over: the real tokens (they come first) with a mask,
+    /// else all of them.
+    private func realTokens(sample: Int) -> Int {
+        guard let mask = outputMask else { return length }
+        let row = mask.pointer + sample * length
+        var real = 0
+        while real < length && row[real] != 0 { real += 1 }
+        return real
     }
 
     /// mask (N, L): 1 up to each sample's last non-zero id, 0 after it.
@@ -97,11 +141,25 @@ public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskP
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
         let ids = inputs[0].pointer, dW = weight.gradient.pointer, gy = outputGradient.pointer
+        inputGradients[0]?.zero()
+        if averagesSequence { return backwardMeans(ids, samples: inputs[0].shape[0], gradient: gy) }
         for t in 0..<inputs[0].count {
             guard let r = Embedding.row(of: ids[t], vocab: vocab) else { continue }
             let src = gy + t * dim, dst = dW + r * dim
             for j in 0..<dim { dst[j] += src[j] }
         }
-        inputGradients[0]?.zero()
+    }
+
+    /// dW[id] += dy[sample] / real for each real token, in token order (padding adds nothing).
+    private func backwardMeans(_ ids: UnsafePointer<Float>, samples: Int, gradient gy: UnsafePointer<Float>) {
+        let dW = weight.gradient.pointer, dim = dim
+        for s in 0..<samples {
+            let real = realTokens(sample: s), scale = 1 / Float(max(real, 1)), src = gy + s * dim
+            for p in 0..<real {
+                guard let r = Embedding.row(of: ids[s * length + p], vocab: vocab) else { continue }
+                let dst = dW + r * dim
+                for j in 0..<dim { dst[j] += src[j] * scale }
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@ import DLTCore
 /// (length, features) output of an embedding (PyTorch: x.mean(dim=1)). With a sequence mask
 /// (N, L) (`embedding: {mask_zero: true}` upstream), the mean is over the real positions only
 /// (mask ≠ 0), as Keras' layer with a mask; a sequence with no real position gives 0.
-public final class GlobalAvgPool1D: Layer, SequenceMaskConsumer {
+public final class GlobalAvgPool1D: Layer, SequenceMaskConsumer, FusibleLayer {
     public let name: String
     public var typeName: String { "global_avgpool1d" }
     public var parameters: [Parameter] { [] }
@@ -16,6 +16,8 @@ public final class GlobalAvgPool1D: Layer, SequenceMaskConsumer {
     public init(name: String) { self.name = name }
 
     public func useMask(_ mask: Tensor?) { self.mask = mask }
+
+    public var fusibleOperation: FusibleOperation? { .sequenceMean }
 
     public func build(inputShapes: [Shape]) throws -> Shape {
         try expectInputs(inputShapes, count: 1)
