@@ -56,8 +56,9 @@ def main():
                   f"| {d['peak_rss_mb']:.0f} / {p['peak_rss_mb']:.0f} / {o['peak_rss_mb']:.0f} |")
         print()
         peaks = sorted(r["dlt"]["sgemm_gflops"] for r in engine)
-        print(f"Synthetic batches, `dlt bench` timing on all three. sgemm peak measured by each `dlt bench`: "
-              f"{peaks[0]:.0f}-{peaks[-1]:.0f} GFLOP/s.")
+        rounds = engine[0]["dlt"].get("rounds", 1)
+        print(f"Synthetic batches, `dlt bench` timing on all three; each figure the median of {rounds} alternated "
+              f"round(s). sgemm peak measured by each `dlt bench`: {peaks[0]:.0f}-{peaks[-1]:.0f} GFLOP/s.")
 
     if end_to_end:
         print()

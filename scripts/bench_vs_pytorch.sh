@@ -15,6 +15,9 @@
 #      onnxruntime: scripts/engine_bench.py onnxruntime on `dlt export --format onnx` of a
 #                   checkpoint from `dlt train --max-steps 1 --train-limit 64` (the weights do
 #                   not change the speed); intra_op_num_threads=T, inter_op_num_threads=1.
+#    Each row runs the three engines ROUNDS times (default 3), alternated (dlt, PyTorch,
+#    onnxruntime, dlt, ...) so that a busy moment of a shared machine falls on all three alike,
+#    and reports each figure's median over the rounds (peak RSS: the largest).
 # 3. The end-to-end Fashion-MNIST rows for the seed models (mnist_mlp, mnist_cnn): one epoch over
 #    the 60,000 training images in both frameworks, test accuracy on the 10,000 test images
 #    (scripts/pytorch_bench.py, the model again from the config), and the whole `dlt predict`.
@@ -28,6 +31,7 @@
 #                         rows trained on 2,048 images: checks the script in a minute or two;
 #                         the figures are a smoke run, not a benchmark
 #   LIMIT=N (or --limit N)  end-to-end rows train on the first N images only
+#   ROUNDS=N              engine-table rounds per row (default 3; QUICK runs 1)
 #   DLT (default .build/release/dlt), DATA_DIR (default /usr/share/datasets/fashion-mnist),
 #   VENV (default .venv-bench; created with torch numpy onnx onnxruntime pyyaml when it lacks one)
 # Raw results (one JSON object per measurement) go to runs/bench/results.jsonl; the tables to stdout.
@@ -43,7 +47,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --limit) LIMIT=${2:?--limit needs a number}; shift ;;
-        -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench_vs_pytorch.sh: unknown option $1 (--quick, --limit N)" >&2; exit 2 ;;
     esac
     shift
@@ -90,10 +94,13 @@ RESULTS=runs/bench/results.jsonl
 LOAD_BEFORE=$(cut -d" " -f1-3 /proc/loadavg)
 
 STEP_ARGS=()
+ROUNDS=${ROUNDS:-3}
 if [ "$QUICK" = 1 ]; then
     STEP_ARGS=(--steps 10)
     [ "$LIMIT" -gt 0 ] || LIMIT=2048
+    ROUNDS=1
 fi
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive number, got '$ROUNDS'"
 
 # --- 1. the translator check, on every config (xor too: it is cheap) ---------------------------
 say "translator check: PyTorch models from $CONFIG_DIR/ against dlt summary"
@@ -117,21 +124,40 @@ for name in $CONFIGS; do
     for setting in "32 1" "128 2"; do
         read -r batch threads <<< "$setting"
         args=(--batch-size "$batch" --threads "$threads" "${STEP_ARGS[@]}")
-        say "$name batch $batch threads $threads: dlt bench, PyTorch, onnxruntime"
-        dlt_rss=$(peak_rss_kb "$TMP/dlt.json" "$DLT" bench "$config" "${args[@]}" --json) || die "dlt bench failed for $name"
-        "$PY" scripts/engine_bench.py pytorch "$config" "${args[@]}" > "$TMP/torch.json" \
-            || die "engine_bench.py pytorch failed for $name"
-        "$PY" scripts/engine_bench.py onnxruntime "$config" "$TMP/$name.onnx" "${args[@]}" > "$TMP/ort.json" \
-            || die "engine_bench.py onnxruntime failed for $name"
-        "$PY" - "$name" "$batch" "$threads" "$dlt_rss" "$TMP" >> "$RESULTS" <<'EOF'
-import json, sys
-name, batch, threads, dlt_rss_kb, tmp = sys.argv[1:]
-dlt = json.load(open(f"{tmp}/dlt.json"))
-dlt.pop("layers")
-dlt["peak_rss_mb"] = int(dlt_rss_kb) / 1024.0
-print(json.dumps({"kind": "engine", "model": name, "batch_size": int(batch), "threads": int(threads), "dlt": dlt,
-                  "pytorch": json.load(open(f"{tmp}/torch.json")),
-                  "onnxruntime": json.load(open(f"{tmp}/ort.json"))}, sort_keys=True))
+        say "$name batch $batch threads $threads: dlt bench, PyTorch, onnxruntime ($ROUNDS rounds)"
+        for round in $(seq 1 "$ROUNDS"); do
+            peak_rss_kb "$TMP/dlt.$round.json" "$DLT" bench "$config" "${args[@]}" --json > "$TMP/dlt-rss.$round" \
+                || die "dlt bench failed for $name"
+            "$PY" scripts/engine_bench.py pytorch "$config" "${args[@]}" > "$TMP/torch.$round.json" \
+                || die "engine_bench.py pytorch failed for $name"
+            "$PY" scripts/engine_bench.py onnxruntime "$config" "$TMP/$name.onnx" "${args[@]}" > "$TMP/ort.$round.json" \
+                || die "engine_bench.py onnxruntime failed for $name"
+        done
+        "$PY" - "$name" "$batch" "$threads" "$ROUNDS" "$TMP" >> "$RESULTS" <<'EOF'
+import json, statistics, sys
+name, batch, threads, rounds, tmp = sys.argv[1:]
+rounds = int(rounds)
+
+def merged(runs):
+    """Each number's median over the rounds (peak RSS: the largest); anything else from round 1."""
+    out = dict(runs[0])
+    for key, value in runs[0].items():
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            values = [run[key] for run in runs]
+            out[key] = max(values) if key == "peak_rss_mb" else statistics.median(values)
+    out["rounds"] = len(runs)
+    return out
+
+def load(prefix):
+    return [json.load(open(f"{tmp}/{prefix}.{r}.json")) for r in range(1, rounds + 1)]
+
+dlt_runs = load("dlt")
+for r, run in enumerate(dlt_runs, start=1):
+    run.pop("layers")
+    run["peak_rss_mb"] = int(open(f"{tmp}/dlt-rss.{r}").read()) / 1024.0
+print(json.dumps({"kind": "engine", "model": name, "batch_size": int(batch), "threads": int(threads),
+                  "dlt": merged(dlt_runs), "pytorch": merged(load("torch")),
+                  "onnxruntime": merged(load("ort"))}, sort_keys=True))
 EOF
     done
 done
