@@ -116,3 +116,39 @@ extension InferencePlanTests {
         for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
     }
 }
+
+extension InferencePlanTests {
+    /// An inference pass keeps no max-pool winners: the pool absorbed by a conv on the
+    /// shifted-plane path (8 filters, valid), on im2col + sgemm (72 filters) and a pool on its
+    /// own (after a tanh conv, which cannot absorb it) give evaluation's outputs bit for bit,
+    /// and a training step after the inference pass still has its winners.
+    @Test(arguments: [1, 2])
+    func poolsWithoutWinnersGiveTheEvaluationBits(threads: Int) throws {
+        let graph = Graph(inputShape: [2, 20, 17])
+        var last = Graph.NodeInput.modelInput
+        for (block, (filters, activation)) in [(8, Activation.relu), (72, .relu), (6, .tanh)].enumerated() {
+            let c = try graph.append(Conv2D(name: "c\(block)", filters: filters, kernel: (3, 3), padding: block == 0 ? .valid : .same,
+                                            activation: activation), inputs: [last])
+            last = .node(try graph.append(MaxPool2D(name: "p\(block)", size: (2, 2)), inputs: [.node(c)]))
+        }
+        try graph.append(Flatten(name: "flat"), inputs: [last])
+        var random = SeededRandom(seed: 8)
+        graph.initializeParameters(random: &random)
+        randomize(graph, &random)
+        let input = Tensor(shape: [3, 2, 20, 17], values: (0..<2040).map { _ in random.uniform(-1, 1) })
+        let split = ThreadSplit(threads: threads)
+        let evaluation = graph.forward(input, context: LayerContext(split: split, training: false)).array
+        let inference = graph.forward(input, context: LayerContext(split: split, training: false, inferenceOnly: true)).array
+        #expect(graph.absorbedLayers == ["p0", "p1"])
+        #expect(inference == evaluation)
+
+        let training = LayerContext(split: split, training: true)
+        graph.zeroGradients()
+        _ = graph.forward(input, context: training)
+        graph.outputGradient.fill(1)
+        graph.backward(input: input, context: training)
+        for name in ["c0.weight", "c1.weight", "c2.weight"] {
+            #expect(graph.namedParameters.contains { $0.name == name && $0.parameter.gradient.array.contains { $0 != 0 } })
+        }
+    }
+}

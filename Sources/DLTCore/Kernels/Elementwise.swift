@@ -95,8 +95,9 @@ extension Elementwise {
     /// dst[0..<count] = src[0..<count] for the short runs of im2col (a conv's output rows are often
     /// 5-30 floats). A call to memmove per run costs more than the copy, and LLVM's auto-vectorised
     /// loop (16 lanes x 4) never runs for counts under 64. So: 16 lanes at a time, and the last
-    /// 4-15 floats as two overlapping vectors (src and dst must not overlap each other).
-    @inline(__always)
+    /// 4-15 floats as two overlapping vectors (src and dst must not overlap each other). Inlinable:
+    /// a call per row from another module cost about as much as the row's copy.
+    @inlinable @inline(__always)
     public static func copyShort(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, count: Int) {
         if count >= 16 {
             var i = 0
@@ -112,8 +113,8 @@ extension Elementwise {
     }
 
     /// Copies the vectors at `i` and `j`; both loads come before both stores.
-    @inline(__always)
-    private static func copyPair<V: SIMD>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
+    @inlinable @inline(__always)
+    static func copyPair<V: SIMD>(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>,
                                           _ i: Int, _ j: Int, _: V.Type) where V.Scalar == Float {
         let a = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
         let b = UnsafeRawPointer(src + j).loadUnaligned(as: V.self)

@@ -4,29 +4,57 @@
 /// once from the codes, without zeroing the plane and scattering into it.
 public enum MaxPool2x2 {
     /// y and winners (planes, H/2, W/2) from x (planes, H, W), whose rows are `rowStride` apart
-    /// (default: W; wider for a convolution's virtual rows with junk columns at the end).
+    /// (default: W; wider for a convolution's virtual rows with junk columns at the end). Without
+    /// `winners` (inference: no backward reads them) only the maxima are found. With `bias`, y is
+    /// max + bias, and with `relu` then clamped at zero: a convolution's epilogue on the pooled
+    /// plane (both are monotone, so pooling first gives the same maxima).
     public static func forward(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>,
-                               winners: UnsafeMutablePointer<Float>, planes: Range<Int>, height: Int, width: Int,
-                               rowStride: Int? = nil) {
+                               winners: UnsafeMutablePointer<Float>?, planes: Range<Int>, height: Int, width: Int,
+                               rowStride: Int? = nil, bias: Float? = nil, relu: Bool = false) {
         let outH = height / 2, outW = width / 2, stride = rowStride ?? width
         guard outW >= 4 else {
             narrowRows(x, planes: planes, height: height, width: width, rowStride: stride) { o, at, best in
-                y[o] = best
-                winners[o] = Float(at)
+                var v = best
+                if let bias { v += bias }
+                if relu && v < 0 { v = 0 }
+                y[o] = v
+                winners?[o] = Float(at)
             }
             return
         }
+        let shift = SIMD4<Float>(repeating: bias ?? 0), zero = SIMD4<Float>()
         for plane in planes {
             let src = x + plane * height * stride, first = plane * outH * outW
             for oh in 0..<outH {
                 let top = src + 2 * oh * stride, bottom = top + stride, row = first + oh * outW
                 forEachStart(outW) { ow in
-                    let w = Windows(top + 2 * ow, bottom + 2 * ow)
-                    UnsafeMutableRawPointer(y + row + ow).storeBytes(of: w.maximum, as: SIMD4<Float>.self)
-                    UnsafeMutableRawPointer(winners + row + ow).storeBytes(of: w.winner, as: SIMD4<Float>.self)
+                    var best: SIMD4<Float>
+                    if let winners {
+                        let w = Windows(top + 2 * ow, bottom + 2 * ow)
+                        UnsafeMutableRawPointer(winners + row + ow).storeBytes(of: w.winner, as: SIMD4<Float>.self)
+                        best = w.maximum
+                    } else {
+                        best = maxima(top + 2 * ow, bottom + 2 * ow)
+                    }
+                    if bias != nil { best += shift }
+                    if relu { best.replace(with: zero, where: best .< zero) }
+                    UnsafeMutableRawPointer(y + row + ow).storeBytes(of: best, as: SIMD4<Float>.self)
                 }
             }
         }
+    }
+
+    /// Four windows' maxima, with `Windows`' comparisons (so the same bits) and no winners.
+    @inline(__always)
+    private static func maxima(_ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>) -> SIMD4<Float> {
+        let t = UnsafeRawPointer(top).loadUnaligned(as: SIMD8<Float>.self)
+        let b = UnsafeRawPointer(bottom).loadUnaligned(as: SIMD8<Float>.self)
+        var best = t.evenHalf
+        let tr = t.oddHalf, bl = b.evenHalf, br = b.oddHalf
+        best.replace(with: tr, where: tr .> best)
+        best.replace(with: bl, where: bl .> best)
+        best.replace(with: br, where: br .> best)
+        return best
     }
 
     /// dx (planes, H, W) from dy and forward's winners (planes, H/2, W/2). A last odd row or

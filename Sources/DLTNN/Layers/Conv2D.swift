@@ -152,7 +152,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
                 Gemm.multiply(m: filters, n: c.ldc, k: geometry.columnRows, a: weight.value.pointer, lda: geometry.columnRows,
                               b: work.columns.pointer, ldb: c.ldc, c: work.product.pointer, ldc: c.ldc)
                 if let winners = poolWinners {
-                    poolChunk(work.product.pointer, c, output: output, winners: winners)
+                    poolChunk(work.product.pointer, c, output: output, winners: context.inferenceOnly ? nil : winners)
                 } else {
                     scatterChunk(work.product.pointer, c, output: output, residual: addsResidual ? inputs[1] : nil)
                 }
@@ -161,14 +161,14 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
     }
 
     /// Each (image, filter) plane of the gemm result: bias and ReLU in place, then pooled into
-    /// the output and the winners.
-    private func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor) {
+    /// the output and (training) the winners.
+    private func poolChunk(_ result: UnsafeMutablePointer<Float>, _ c: Chunk, output: Tensor, winners: Tensor?) {
         let g = geometry!, p = g.outArea, f = filters, pp = pooledArea, b = bias?.value.pointer
         for i in 0..<c.count {
             for k in 0..<f {
                 let plane = result + k * c.ldc + i * p, o = ((c.start + i) * f + k) * pp
                 Elementwise.addBias(plane, plane, bias: b?[k] ?? 0, count: p, relu: activation == .relu)
-                MaxPool2x2.forward(plane, output.pointer + o, winners: winners.pointer + o, planes: 0..<1,
+                MaxPool2x2.forward(plane, output.pointer + o, winners: winners.map { $0.pointer + o }, planes: 0..<1,
                                    height: g.outH, width: g.outW)
             }
         }

@@ -222,16 +222,16 @@ extension Conv2D {
                     }
                     correlateForward(input, work, layout, tables, offsets: offsets.baseAddress!)
                     if let winners = poolWinners {
-                        // Pooled straight from the virtual rows, bias and ReLU after: both are
-                        // monotone, so the maxima are the same bits (and ReLU's ties at zero get
-                        // no gradient either way).
+                        // Pooled straight from the virtual rows, bias and ReLU after in the same
+                        // pass: both are monotone, so the maxima are the same bits (and ReLU's ties
+                        // at zero get no gradient either way). Inference keeps no winners.
                         let pooled = (g.outH / 2) * (g.outW / 2)
                         for k in 0..<f {
-                            let y = output.pointer + (i * f + k) * pooled
-                            MaxPool2x2.forward(work.planes.pointer + k * layout.outputLength, y,
-                                               winners: winners.pointer + (i * f + k) * pooled, planes: 0..<1,
-                                               height: g.outH, width: g.outW, rowStride: layout.paddedWidth)
-                            Elementwise.addBias(y, y, bias: b?[k] ?? 0, count: pooled, relu: activation == .relu)
+                            let o = (i * f + k) * pooled
+                            MaxPool2x2.forward(work.planes.pointer + k * layout.outputLength, output.pointer + o,
+                                               winners: context.inferenceOnly ? nil : winners.pointer + o, planes: 0..<1,
+                                               height: g.outH, width: g.outW, rowStride: layout.paddedWidth,
+                                               bias: b?[k] ?? 0, relu: activation == .relu)
                         }
                         continue
                     }

@@ -42,8 +42,9 @@ public final class MaxPool2D: FusibleLayer {
         let n = x.shape[0]
         if isPlain2x2 {
             winners.resize(to: output.shape)
+            let winners = context.inferenceOnly ? nil : self.winners.pointer
             context.split.forEachSlice(of: n * g.channels) { _, planes in
-                MaxPool2x2.forward(x.pointer, output.pointer, winners: winners.pointer, planes: planes,
+                MaxPool2x2.forward(x.pointer, output.pointer, winners: winners, planes: planes,
                                    height: g.height, width: g.width)
             }
             return
