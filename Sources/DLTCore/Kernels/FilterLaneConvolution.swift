@@ -37,46 +37,65 @@ public enum FilterLaneConvolution {
         (0..<channels).flatMap { c in offsets.map { c * inStride + $0 } }
     }
 
-    /// output[o * outStride + q] = Σ_k packed(o, k) * input[q + channelTaps[k]] over the
-    /// (channel, tap) pairs k, for every q in `positions` (its count a multiple of the
-    /// blocking's pixels; a repeated position is written twice with the same value) and o below
-    /// outChannels; `packed` is `BlockedWeights` with blocks of the blocking's filters.
+    /// What the scatter adds to each sum on its way out: the output channel's bias (nil: none),
+    /// then ReLU, the same arithmetic as `Elementwise.addBias`, so a layer can skip that pass.
+    public struct Finish {
+        public let bias: UnsafePointer<Float>?
+        public let relu: Bool
+        public static let none = Finish(bias: nil, relu: false)
+        public init(bias: UnsafePointer<Float>?, relu: Bool) { self.bias = bias; self.relu = relu }
+    }
+
+    /// output[o * outStride + targets[i]] = finish(Σ_k packed(o, k) * input[positions[i] +
+    /// channelTaps[k]]) over the (channel, tap) pairs k, for every i (the count of `positions`
+    /// a multiple of the blocking's pixels; a repeated position is written twice with the same
+    /// value) and o below outChannels; `targets` nil writes at `positions` themselves. `packed`
+    /// is `BlockedWeights` with blocks of the blocking's filters.
     public static func correlate(input: UnsafePointer<Float>, channelTaps: UnsafeBufferPointer<Int>,
                                  packed: UnsafePointer<Float>, outChannels: Int, positions: UnsafeBufferPointer<Int>,
+                                 targets: UnsafeBufferPointer<Int>? = nil, finish: Finish = .none,
                                  output: UnsafeMutablePointer<Float>, outStride: Int, blocking: Blocking = .sixteenBySix) {
         let block = blocking.filters, pixels = blocking.pixels
         precondition(positions.count % pixels == 0, "positions come in whole blocks of \(pixels)")
-        let depth = channelTaps.count
+        precondition(targets == nil || targets!.count == positions.count, "one target per position")
+        let depth = channelTaps.count, places = (targets ?? positions).baseAddress!
         withUnsafeTemporaryAllocation(of: Float.self, capacity: 96) { tile in
             for b in 0..<((outChannels + block - 1) / block) {
                 let rows = min(block, outChannels - b * block), weights = packed + b * depth * block
+                let bias = finish.bias.map { $0 + b * block }
                 for r in Swift.stride(from: 0, to: positions.count, by: pixels) {
                     let at = positions.baseAddress! + r
                     let target = output + b * block * outStride
                     if blocking == .sixteenBySix {
                         correlateSixPixels(input: input, channelTaps: channelTaps.baseAddress!, depth: depth,
                                            packed: weights, positions: at, tile: tile.baseAddress!)
-                        scatter(tile: tile.baseAddress!, filters: 16, pixels: 6, rows: rows, positions: at,
-                                output: target, outStride: outStride)
+                        scatter(tile: tile.baseAddress!, filters: 16, pixels: 6, rows: rows, places: places + r,
+                                bias: bias, relu: finish.relu, output: target, outStride: outStride)
                     } else {
                         correlateThreePixels(input: input, channelTaps: channelTaps.baseAddress!, depth: depth,
                                              packed: weights, positions: at, tile: tile.baseAddress!)
-                        scatter(tile: tile.baseAddress!, filters: 32, pixels: 3, rows: rows, positions: at,
-                                output: target, outStride: outStride)
+                        scatter(tile: tile.baseAddress!, filters: 32, pixels: 3, rows: rows, places: places + r,
+                                bias: bias, relu: finish.relu, output: target, outStride: outStride)
                     }
                 }
             }
         }
     }
 
-    /// The tile's (pixel, channel) sums into the output planes at the block's positions
+    /// The tile's (pixel, channel) sums, finished, into the output planes at the block's places
     /// (`filters` and `pixels` constants at each call, so the pixel loop unrolls).
     @inline(__always)
     private static func scatter(tile: UnsafePointer<Float>, filters: Int, pixels: Int, rows: Int,
-                                positions: UnsafePointer<Int>, output: UnsafeMutablePointer<Float>, outStride: Int) {
+                                places: UnsafePointer<Int>, bias: UnsafePointer<Float>?, relu: Bool,
+                                output: UnsafeMutablePointer<Float>, outStride: Int) {
         for j in 0..<rows {
-            let plane = output + j * outStride
-            for p in 0..<pixels { plane[positions[p]] = tile[p * filters + j] }
+            let plane = output + j * outStride, add = bias?[j] ?? 0
+            for p in 0..<pixels {
+                var v = tile[p * filters + j]
+                if bias != nil { v += add }
+                if relu && v < 0 { v = 0 }
+                plane[places[p]] = v
+            }
         }
     }
 

@@ -138,7 +138,7 @@ public final class Conv2D: InitializableLayer, OutputActivationLayer, AbsorbingL
 
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0], n = x.shape[0]
-        poolWinners?.resize(to: output.shape)
+        if !context.inferenceOnly { poolWinners?.resize(to: output.shape) }
         if activation.needsInput { preActivation.resize(to: output.shape) }
         if forwardUsesPlanes {
             forwardShifted(x, residual: addsResidual ? inputs[1] : nil, output: output, context: context)

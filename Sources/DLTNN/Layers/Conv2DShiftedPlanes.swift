@@ -128,6 +128,9 @@ extension Conv2D {
     struct ShiftedPlaneTables {
         let taps: [Int], negatedTaps: [Int]
         let outputPositions: [Int], inputChannelTaps: [Int]
+        /// The same pixels' places in the layer's OH x OW output planes, for filter lanes that
+        /// write the output directly (no absorbed pool).
+        let outputTargets: [Int]
         let inputGradientPositions: [Int], gradientChannelTaps: [Int]
 
         init(_ g: WindowGeometry, _ layout: ShiftedPlaneLayout, filters: Int) {
@@ -135,6 +138,7 @@ extension Conv2D {
             negatedTaps = taps.map { -$0 }
             outputPositions = layout.positions(rows: layout.forwardRows, columns: layout.forwardColumns, first: 0,
                                                blocking: layout.forwardLanes)
+            outputTargets = outputPositions.map { $0 / layout.paddedWidth * g.outW + $0 % layout.paddedWidth }
             inputChannelTaps = FilterLaneConvolution.channelTapOffsets(offsets: taps, channels: g.channels, inStride: layout.paddedArea)
             inputGradientPositions = layout.positions(rows: g.height, columns: g.width, first: g.padLeft,
                                                       blocking: layout.inputGradientLanes)
@@ -220,6 +224,13 @@ extension Conv2D {
                         copyPadded(x, image: i, layout, into: work.padded.pointer)
                         input = UnsafePointer(work.padded.pointer)
                     }
+                    let y = output.pointer + i * f * p
+                    if layout.forwardLanes != nil && poolWinners == nil {
+                        // Filter lanes write y itself, bias and ReLU on the way: no pass over planes.
+                        correlateLanes(input, layout, tables, into: y, finish: .init(bias: b, relu: fuseRelu))
+                        if !fuseRelu { finishOutput(output, images: i..<(i + 1), residual: residual) }
+                        continue
+                    }
                     correlateForward(input, work, layout, tables, offsets: offsets.baseAddress!)
                     if let winners = poolWinners {
                         // Pooled straight from the virtual rows, bias and ReLU after in the same
@@ -235,7 +246,6 @@ extension Conv2D {
                         }
                         continue
                     }
-                    let y = output.pointer + i * f * p
                     for k in 0..<f {
                         for row in 0..<g.outH {
                             Elementwise.addBias(y + k * p + row * g.outW,
@@ -259,6 +269,22 @@ extension Conv2D {
         packedWeights.resize(to: [BlockedWeights.count(outChannels: outChannels, channels: channels, taps: taps, block: block)])
         BlockedWeights.pack(weight.value.pointer, outChannels: outChannels, channels: channels, taps: taps, block: block,
                             transposed: forInputGradient, into: packedWeights.pointer)
+    }
+
+    /// One image's padded planes (`input`) correlated by filter lanes straight into its output
+    /// planes `y` (OH x OW each), finished with bias and ReLU.
+    private func correlateLanes(_ input: UnsafePointer<Float>, _ layout: ShiftedPlaneLayout, _ tables: ShiftedPlaneTables,
+                                into y: UnsafeMutablePointer<Float>, finish: FilterLaneConvolution.Finish) {
+        tables.outputPositions.withUnsafeBufferPointer { positions in
+            tables.outputTargets.withUnsafeBufferPointer { targets in
+                tables.inputChannelTaps.withUnsafeBufferPointer { channelTaps in
+                    FilterLaneConvolution.correlate(
+                        input: input, channelTaps: channelTaps, packed: packedWeights.pointer, outChannels: filters,
+                        positions: positions, targets: targets, finish: finish, output: y, outStride: geometry.outArea,
+                        blocking: layout.forwardLanes!)
+                }
+            }
+        }
     }
 
     /// One image's padded planes (`input`) correlated into the virtual output rows of `work.planes`.

@@ -41,7 +41,7 @@ public final class MaxPool2D: FusibleLayer {
         let x = inputs[0], g = geometry!
         let n = x.shape[0]
         if isPlain2x2 {
-            winners.resize(to: output.shape)
+            if !context.inferenceOnly { winners.resize(to: output.shape) }
             let winners = context.inferenceOnly ? nil : self.winners.pointer
             context.split.forEachSlice(of: n * g.channels) { _, planes in
                 MaxPool2x2.forward(x.pointer, output.pointer, winners: winners, planes: planes,

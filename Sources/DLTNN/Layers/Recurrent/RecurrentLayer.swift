@@ -93,11 +93,15 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
     public func forward(inputs: [Tensor], output: Tensor, context: LayerContext) {
         let x = inputs[0], n = x.shape[0]
         prepare(batch: n)
-        if cell.sumsParts {
-            for d in directions {
-                let gu = shape.gateWidth, sum = d.summedBias.pointer
-                let ih = d.biasIH.value.pointer, hh = d.biasHH.value.pointer
+        for d in directions {
+            let gu = shape.gateWidth
+            if cell.sumsParts {
+                let sum = d.summedBias.pointer, ih = d.biasIH.value.pointer, hh = d.biasHH.value.pointer
                 for k in 0..<gu { sum[k] = ih[k] + hh[k] }
+            }
+            if shape.directStepProducts {
+                SmallProduct.transpose(d.weightHH.value.pointer, rows: gu, columns: units, ldb: units,
+                                       into: d.recurrentWeightTransposed.pointer)
             }
         }
         context.split.forEachSlice(of: n) { _, samples in
@@ -128,16 +132,12 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
         if cell.sumsParts {
             // Into the input part at position t; the biases are in it already, and h_0 = 0.
             if step > 0 {
-                Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u, a: hiddenBefore, lda: l * u,
-                              b: d.weightHH.value.pointer, ldb: u, beta: 1,
-                              c: d.inputPart.pointer + (samples.lowerBound * l + t) * gu, ldc: l * gu)
+                addRecurrentProduct(d, samples, hidden: hiddenBefore, lda: l * u,
+                                    into: d.inputPart.pointer + (samples.lowerBound * l + t) * gu, ldc: l * gu)
             }
-        } else if step > 0 {
-            Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u, a: hiddenBefore, lda: l * u,
-                          b: d.weightHH.value.pointer, ldb: u, rowBias: d.biasHH.value.pointer,
-                          c: r + samples.lowerBound * gu, ldc: gu)
         } else {
             for s in samples { (r + s * gu).update(from: d.biasHH.value.pointer, count: gu) }
+            if step > 0 { addRecurrentProduct(d, samples, hidden: hiddenBefore, lda: l * u, into: r + samples.lowerBound * gu, ldc: gu) }
         }
         for s in samples {
             let at = s * l + t, before = s * l + tPrev
@@ -151,6 +151,19 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
             }
             cell.forward(units: u, x: d.inputPart.pointer + at * gu, r: cell.sumsParts ? nil : UnsafePointer(r + s * gu), hPrev: hPrev, statePrev: statePrev,
                          gates: d.gates.pointer + at * gu, state: d.state.pointer + at * u, h: d.hidden.pointer + at * u)
+        }
+    }
+
+    /// c (+)= h_prev · W_hhᵀ for the slice's samples (rows `lda` and `ldc` apart).
+    private func addRecurrentProduct(_ d: RecurrentDirection, _ samples: Range<Int>, hidden: UnsafePointer<Float>, lda: Int,
+                                     into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        let u = units, gu = shape.gateWidth
+        if shape.directStepProducts {
+            SmallProduct.accumulate(m: samples.count, n: gu, k: u, a: hidden, lda: lda,
+                                    b: d.recurrentWeightTransposed.pointer, ldb: gu, c: c, ldc: ldc)
+        } else {
+            Gemm.multiply(transposeB: true, m: samples.count, n: gu, k: u, a: hidden, lda: lda,
+                          b: d.weightHH.value.pointer, ldb: u, beta: 1, c: c, ldc: ldc)
         }
     }
 
