@@ -50,6 +50,35 @@ struct FilterLaneConvolutionTests {
                 }
             }
         }
+        // Written straight into compact OH x OW planes with a bias and ReLU: the same bits as
+        // the sums above, then + bias and ReLU (`Elementwise.addBias`'s arithmetic).
+        let bias = (0..<filters).map { _ in random.uniform(-0.5, 0.5) }
+        var targets: [Int] = []
+        for oh in 0..<outH { for ow in 0..<outW { targets.append(oh * outW + ow) } }
+        while targets.count < positions.count { targets.append(targets.last!) }
+        var finished = [Float](repeating: .nan, count: filters * outH * outW)
+        positions.withUnsafeBufferPointer { p in
+            targets.withUnsafeBufferPointer { t in
+                channelTaps.withUnsafeBufferPointer { k in
+                    bias.withUnsafeBufferPointer { b in
+                        FilterLaneConvolution.correlate(input: input, channelTaps: k, packed: lanePacked, outChannels: filters,
+                                                        positions: p, targets: t, finish: .init(bias: b.baseAddress!, relu: true),
+                                                        output: &finished, outStride: outH * outW, blocking: blocking)
+                    }
+                }
+            }
+        }
+        var written = [Float](repeating: 0, count: outW)
+        for o in 0..<filters {
+            for oh in 0..<outH {
+                let row = Array(lanes[(o * rowLength + oh * width)..<(o * rowLength + oh * width + outW)])
+                Elementwise.addBias(&written, row, bias: bias[o], count: outW, relu: true)
+                for ow in 0..<outW {
+                    #expect(finished[(o * outH + oh) * outW + ow].bitPattern == written[ow].bitPattern,
+                            "finished filter \(o) at (\(oh), \(ow))")
+                }
+            }
+        }
         // A direct sum for one output, so that both kernels agreeing on a wrong value would show.
         var expected: Float = 0
         for c in 0..<channels { for t in 0..<taps { expected += weights[(2 * channels + c) * taps + t] * input[c * area + offsets[t] + width + 1] } }

@@ -88,13 +88,19 @@ public enum FilterLaneConvolution {
     private static func scatter(tile: UnsafePointer<Float>, filters: Int, pixels: Int, rows: Int,
                                 places: UnsafePointer<Int>, bias: UnsafePointer<Float>?, relu: Bool,
                                 output: UnsafeMutablePointer<Float>, outStride: Int) {
+        guard bias != nil || relu else {
+            for j in 0..<rows {
+                let plane = output + j * outStride
+                for p in 0..<pixels { plane[places[p]] = tile[p * filters + j] }
+            }
+            return
+        }
         for j in 0..<rows {
+            // Bias zero when there is none: x + 0 is x (but for -0), as in `Elementwise.addBias`.
             let plane = output + j * outStride, add = bias?[j] ?? 0
             for p in 0..<pixels {
-                var v = tile[p * filters + j]
-                if bias != nil { v += add }
-                if relu && v < 0 { v = 0 }
-                plane[places[p]] = v
+                let v = tile[p * filters + j] + add
+                plane[places[p]] = relu && v < 0 ? 0 : v
             }
         }
     }
