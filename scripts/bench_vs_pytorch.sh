@@ -33,7 +33,8 @@
 #   LIMIT=N (or --limit N)  end-to-end rows train on the first N images only
 #   ROUNDS=N              engine-table rounds per row (default 3; QUICK runs 1)
 #   DLT (default .build/release/dlt), DATA_DIR (default /usr/share/datasets/fashion-mnist),
-#   VENV (default .venv-bench; created with torch numpy onnx onnxruntime pyyaml when it lacks one)
+#   VENV (default .venv-bench; created with torch numpy onnx onnxruntime pyyaml safetensors tensorboard
+#                         when it lacks one)
 # Raw results (one JSON object per measurement) go to runs/bench/results.jsonl; the tables to stdout.
 set -euo pipefail
 
@@ -47,7 +48,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --quick) QUICK=1 ;;
         --limit) LIMIT=${2:?--limit needs a number}; shift ;;
-        -h|--help) sed -n '2,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,38p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench_vs_pytorch.sh: unknown option $1 (--quick, --limit N)" >&2; exit 2 ;;
     esac
     shift
@@ -75,14 +76,15 @@ if ! /usr/bin/time -v true >/dev/null 2>&1; then
     else sudo apt-get install -y -qq time >/dev/null; fi
 fi
 
-# PyTorch, onnxruntime and PyYAML in a private venv, installed once from PyPI.
+# PyTorch, onnxruntime and PyYAML in a private venv, installed once from PyPI; with safetensors
+# and tensorboard, which `swift test`'s reference checks import whenever .venv-bench exists.
 PY="$VENV/bin/python"
-VENV_CHECK='import torch, numpy, onnx, onnxruntime, yaml'
+VENV_CHECK='import torch, numpy, onnx, onnxruntime, yaml, safetensors, tensorboard'
 if ! "$PY" -c "$VENV_CHECK" >/dev/null 2>&1; then
-    say "creating $VENV with torch, numpy, onnx, onnxruntime and pyyaml from PyPI (once; a large download)"
+    say "creating $VENV with torch, numpy, onnx, onnxruntime, pyyaml, safetensors and tensorboard from PyPI (once; a large download)"
     python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q torch numpy onnx onnxruntime pyyaml
+    "$VENV/bin/pip" install -q torch numpy onnx onnxruntime pyyaml safetensors tensorboard
     "$PY" -c "$VENV_CHECK" || die "$VENV still lacks a package after pip install"
 fi
 

@@ -37,7 +37,8 @@ struct ElementwiseTests {
         #expect(Array(dst[count...]) == Array(start[count...]))
     }
 
-    @Test(arguments: [0, 1, 5, 16, 17, 33, 70])
+    /// Counts through every step of the loops: 16 lanes, then 8 (28, 14), 4 (13, 28) and one by one.
+    @Test(arguments: [0, 1, 5, 13, 14, 16, 17, 28, 31, 33, 70])
     func addBiasAndCopyWherePositiveMatchScalarLoops(_ count: Int) {
         let src = values(count, seed: 3), mask = values(count, seed: 1)
         var out = [Float](repeating: 0, count: count), relu = out, masked = out

@@ -1,6 +1,6 @@
 /// Vectorised element-wise loops for the hot paths of conv layers. The compiler does not
 /// vectorise the plain loops (it cannot rule out aliasing between the pointers), so these work
-/// on SIMD16<Float> chunks explicitly, with a scalar tail.
+/// on SIMD16<Float> chunks explicitly (some then on 8 and 4 lanes), with a scalar tail.
 public enum Elementwise {
     /// dst[i] = out[i] > 0 ? src[i] : 0  (the ReLU derivative applied while copying a gradient).
     @inline(__always)
@@ -8,34 +8,53 @@ public enum Elementwise {
                                          mask out: UnsafePointer<Float>, count: Int) {
         var i = 0
         while i + 16 <= count {
-            let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self)
-            let o = UnsafeRawPointer(out + i).loadUnaligned(as: SIMD16<Float>.self)
-            let r = SIMD16<Float>(repeating: 0).replacing(with: v, where: o .> 0)
+            let r = SIMD16<Float>(repeating: 0).replacing(with: load(src, i), where: load(out, i) .> 0)
             UnsafeMutableRawPointer(dst + i).storeBytes(of: r, as: SIMD16<Float>.self)
             i += 16
         }
         while i < count { dst[i] = out[i] > 0 ? src[i] : 0; i += 1 }
     }
 
+    /// The vector at p + i, of the width the caller asks for.
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD16<Float>.self)
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+    }
+
+    @inline(__always)
+    private static func load(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD4<Float> {
+        UnsafeRawPointer(p + i).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
     /// dst[i] = src[i] + bias, or max(src[i] + bias, 0) with `relu`; dst may be src (in place).
     @inline(__always)
     public static func addBias(_ dst: UnsafeMutablePointer<Float>, _ src: UnsafePointer<Float>, bias: Float,
                                count: Int, relu: Bool) {
+        // 16, 8, then 4 lanes, then one by one: a conv's output rows are often 28 or 14 floats,
+        // and 12 of 28 one by one cost the stem conv of resnet_small more than its correlation.
         var i = 0
-        let b = SIMD16<Float>(repeating: bias)
-        if relu {
-            while i + 16 <= count {
-                var v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self) + b
-                v.replace(with: 0, where: v .< 0)
-                UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD16<Float>.self)
-                i += 16
-            }
-        } else {
-            while i + 16 <= count {
-                let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD16<Float>.self) + b
-                UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD16<Float>.self)
-                i += 16
-            }
+        while i + 16 <= count {
+            var v: SIMD16<Float> = load(src, i) + SIMD16(repeating: bias)
+            if relu { v.replace(with: 0, where: v .< 0) }
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD16<Float>.self)
+            i += 16
+        }
+        if i + 8 <= count {
+            var v: SIMD8<Float> = load(src, i) + SIMD8(repeating: bias)
+            if relu { v.replace(with: 0, where: v .< 0) }
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i + 4 <= count {
+            var v: SIMD4<Float> = load(src, i) + SIMD4(repeating: bias)
+            if relu { v.replace(with: 0, where: v .< 0) }
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: v, as: SIMD4<Float>.self)
+            i += 4
         }
         while i < count {
             let v = src[i] + bias
