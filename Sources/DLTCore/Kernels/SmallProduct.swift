@@ -39,9 +39,10 @@ public enum SmallProduct {
 
     /// C (m, n) += A (m, k) · B (k, n), rows of A, B and C contiguous (strides lda, ldb, ldc): a
     /// recurrent layer's per-step product h_prev · W_hhᵀ (32 x 128 x 32 in text_lstm), where
-    /// OpenBLAS's per-call packing made it 4.6 µs against 3.3 µs here (docs/performance.md). 6 rows x 16 columns at a time in 12 accumulators, then
-    /// 6 x 8, then column by column; each element is one chain, k = 0 first, then added to C, so
-    /// it does not depend on m or on which block computed it: a batch split gives the same bits.
+    /// OpenBLAS's per-call packing made it 4.6 µs against 3.3 µs here (docs/performance.md).
+    /// 6 rows x 16 columns at a time in 12 accumulators, then 6 x 8, then column by column; each
+    /// element is one chain, k = 0 first, then added to C, so it does not depend on m or on which
+    /// block computed it: a batch split gives the same bits.
     public static func accumulate(m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int,
                                   b: UnsafePointer<Float>, ldb: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard m > 0 else { return }
