@@ -51,7 +51,8 @@ public final class GlobalMaxPool1D: Layer, SequenceMaskConsumer {
         }
     }
 
-    /// One sample (L, C) -> (C): a running maximum over the real rows, C lanes at a time.
+    /// One sample (L, C) -> (C): a running maximum over the real rows, C lanes at a time
+    /// (`RunningMaximum`).
     static func pool(_ x: UnsafePointer<Float>, mask: UnsafePointer<Float>?, _ y: UnsafeMutablePointer<Float>,
                      _ index: UnsafeMutablePointer<Int32>, length: Int, channels c: Int) {
         guard let first = (0..<length).first(where: { mask == nil || mask![$0] != 0 }) else {
@@ -62,10 +63,7 @@ public final class GlobalMaxPool1D: Layer, SequenceMaskConsumer {
         y.update(from: x + first * c, count: c)
         index.update(repeating: Int32(first), count: c)
         for p in (first + 1)..<length where mask == nil || mask![p] != 0 {
-            let row = x + p * c
-            for ch in 0..<c where row[ch] > y[ch] || (row[ch].isNaN && !y[ch].isNaN) {
-                y[ch] = row[ch]; index[ch] = Int32(p)
-            }
+            RunningMaximum.fold(x + p * c, into: y, index: index, position: Int32(p), count: c)
         }
     }
 

@@ -46,7 +46,7 @@ public final class MaxPool1D: Layer {
     }
 
     /// One sample: for each output position, a running maximum over the window's rows, C lanes
-    /// at a time. The first maximum wins ties, and NaN wins, as in PyTorch.
+    /// at a time (`RunningMaximum`: the first maximum wins ties, and NaN wins, as in PyTorch).
     static func pool(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ index: UnsafeMutablePointer<Int32>,
                      _ w: SequenceWindow) {
         let c = w.channels
@@ -55,10 +55,7 @@ public final class MaxPool1D: Layer {
             best.update(from: x + first * c, count: c)
             at.update(repeating: Int32(first), count: c)
             for j in 1..<w.kernel {
-                let row = x + (first + j) * c
-                for ch in 0..<c where row[ch] > best[ch] || (row[ch].isNaN && !best[ch].isNaN) {
-                    best[ch] = row[ch]; at[ch] = Int32(first + j)
-                }
+                RunningMaximum.fold(x + (first + j) * c, into: best, index: at, position: Int32(first + j), count: c)
             }
         }
     }
