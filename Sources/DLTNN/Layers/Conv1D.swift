@@ -90,12 +90,14 @@ public final class Conv1D: InitializableLayer, OutputActivationLayer {
         }
     }
 
-    /// Wp[f, j, c] = W[f, c, j].
+    /// Wp[f, j, c] = W[f, c, j], written in order (each forward and backward: the weights change
+    /// between steps).
     private func packWeight() {
         let c = window.channels, k = kernel, w = weight.value.pointer, packed = packedWeight.pointer
         for f in 0..<filters {
-            for ch in 0..<c {
-                for j in 0..<k { packed[(f * k + j) * c + ch] = w[(f * c + ch) * k + j] }
+            for j in 0..<k {
+                let row = packed + (f * k + j) * c, source = w + f * c * k + j
+                for ch in 0..<c { row[ch] = source[ch * k] }
             }
         }
     }
