@@ -35,14 +35,15 @@ final class RecurrentDirection {
 
     var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
 
-    /// `separateParts`: the cell keeps its recurrent part (and gradient) apart from the input part's.
-    func prepare(batch n: Int, length l: Int, gates g: Int, units u: Int, separateParts: Bool) {
+    /// `separateParts`: the cell keeps its recurrent part (and gradient) apart from the input part's;
+    /// `directStepProducts`: forward's step products read W_hhᵀ (`RecurrentShape`).
+    func prepare(batch n: Int, length l: Int, gates g: Int, units u: Int, separateParts: Bool, directStepProducts: Bool) {
         for t in [inputPart, gates, inputGradient] { t.resize(to: [n, l, g * u]) }
         recurrentGradient.resize(to: separateParts ? [n, l, g * u] : [0])
         for t in [state, hidden, previousHidden] { t.resize(to: [n, l, u]) }
         recurrentPart.resize(to: separateParts ? [n, g * u] : [0])
         summedBias.resize(to: [g * u])
-        recurrentWeightTransposed.resize(to: [u, g * u])
+        recurrentWeightTransposed.resize(to: directStepProducts ? [u, g * u] : [0])
         for t in [hiddenCarry, stateCarry, stepGradient] { t.resize(to: [n, u]) }
     }
 

@@ -78,7 +78,8 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
 
     private func prepare(batch n: Int) {
         for d in directions {
-            d.prepare(batch: n, length: shape.length, gates: shape.gates, units: units, separateParts: !cell.sumsParts)
+            d.prepare(batch: n, length: shape.length, gates: shape.gates, units: units, separateParts: !cell.sumsParts,
+                      directStepProducts: shape.directStepProducts)
         }
         if ones.count != n * shape.length { ones.resize(to: [n * shape.length]); ones.fill(1) }
     }
