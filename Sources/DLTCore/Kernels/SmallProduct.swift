@@ -1,6 +1,6 @@
-/// C = alpha · op(A) · B for the small matrices of one attention head (sequence length x head
-/// size, 16 x 8 in text_transformer), where sgemm's per-call packing and beta pass cost more
-/// than the arithmetic: each row of C is built in 8-lane vectors across its columns, one fused
+/// C = alpha · op(A) · B (or C += A · B) for small matrices: one attention head's (sequence
+/// length x head size, 16 x 8 in text_transformer) and a recurrent layer's per-step product,
+/// where sgemm's per-call packing and beta pass cost more than the arithmetic: each row of C is built in 8-lane vectors across its columns, one fused
 /// multiply-add per (row, k, vector), in a fixed order.
 public enum SmallProduct {
     typealias Lanes = SIMD8<Float>

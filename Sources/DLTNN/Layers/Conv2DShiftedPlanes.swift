@@ -6,12 +6,13 @@ import DLTCore
 /// (docs/performance.md has the figures that set `shiftedPlaneFilters`). Forward takes this path
 /// for every such layer; backward only where it is ahead of sgemm (`usesShiftedPlanes`).
 ///
-/// Per image: x is copied into `padded` (C planes of Hp x Wp); forward correlates it into
-/// `planes` (F rows of Wp-wide virtual output rows: whole rows with `ShiftedPlaneConvolution`,
-/// the valid pixels only with `FilterLaneConvolution`, whichever computes less) and copies the valid OW columns of each row
-/// out with the bias and activation (with an absorbed 2x2 max pool: pooled from the virtual
-/// rows, then the bias and activation on the pooled plane). Backward spreads dZ into `gradient` (F planes of the same
-/// virtual layout, zero at junk columns and in a margin before and after) and reads it twice:
+/// Per image: x is copied into `padded` (C planes of Hp x Wp) and correlated by whichever kernel
+/// computes less. `ShiftedPlaneConvolution` writes whole Wp-wide virtual rows into `planes`, whose
+/// valid OW columns are copied out with the bias and activation; `FilterLaneConvolution`
+/// computes the valid pixels only and writes them into y itself, bias and ReLU on the way. With
+/// an absorbed 2x2 max pool either kernel writes `planes`, pooled from the virtual rows, then
+/// the bias and activation on the pooled plane. Backward spreads dZ into `gradient` (F planes
+/// of the same virtual layout, zero at junk columns and in a margin before and after) and reads it twice:
 /// dW from dZ against the padded input's shifted planes, and dX as the correlation of dZ with
 /// the channel-swapped weights at the negated shifts.
 extension Conv2D {

@@ -5,8 +5,8 @@ import DLTCore
 /// 2 when bidirectional (forward direction first, then backward, as PyTorch concatenates).
 ///
 /// Per direction and thread slice: the input part W_ih·x + b_ih of every position in one sgemm,
-/// then per step one sgemm of the slice's previous h against W_hh and the cell's gate
-/// arithmetic. Backward through time keeps the per-position gate gradients, so the weight
+/// then per step one product of the slice's previous h against W_hh (`addRecurrentProduct`)
+/// and the cell's gate arithmetic. Backward through time keeps the per-position gate gradients, so the weight
 /// gradients and dX are single sgemms over all N·L positions afterwards.
 ///
 /// Masks (`embedding` with mask_zero): at a padded position the state is carried unchanged and
