@@ -100,3 +100,19 @@ public protocol AffineFoldingLayer: Layer {
 public protocol AffineFoldedLayer: Layer {
     func refold(scale: UnsafePointer<Float>, shift: UnsafePointer<Float>)
 }
+
+/// A layer that looks each token id up in a table of rows (embedding), which the layer reading
+/// it can map through its own input weights once and then look up itself at inference.
+public protocol TokenTableLayer: TokenInputLayer {
+    /// (vocabularySize, row width); an id outside it gives a zero row.
+    var tokenTable: Parameter { get }
+}
+
+/// A layer whose forward starts with the same affine map of every position's features (a
+/// recurrent layer's input part), which at inference it can read per token from a table of the
+/// embedding's mapped rows: one lookup per position in place of the product.
+public protocol TokenTableReadingLayer: Layer {
+    /// A copy for inference passes whose input is the ids `embedding` reads, sharing this layer's
+    /// weights and buffers; nil when the mapped table would be too large to be worth keeping.
+    func tokenReadingCopy(of embedding: TokenTableLayer) -> Layer?
+}

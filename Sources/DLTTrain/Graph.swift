@@ -94,6 +94,11 @@ public final class Graph {
         zip(nodes, plans).compactMap { node, plan in plan.fusion == .runByEarlier ? node.layer.name : nil }
     }
 
+    /// The layers the last pass ran as copies that read token ids (inference plans only).
+    public var tokenReadingLayers: [String] {
+        zip(nodes, plans).compactMap { node, plan in plan.tokenReader == nil ? nil : node.layer.name }
+    }
+
     /// Removes a final softmax (or sigmoid) so a fused, stable loss can take logits.
     public func moveOutputActivationIntoLoss(_ activation: Activation) {
         guard let last = nodes.last?.layer as? OutputActivationLayer, last.activation == activation else { return }
@@ -166,7 +171,7 @@ public final class Graph {
             if plan.fusion == .runByEarlier { continue }
             placeInput(input, node: i)
             let start = timer == nil ? 0 : LayerTimer.now()
-            var layer = node.layer
+            var layer = plan.tokenReader ?? node.layer
             if let folded = plan.folded {
                 // Refolded every pass: the source's weights may have been trained since.
                 folded.affine.inferenceAffine(scale: folded.scale.pointer, shift: folded.shift.pointer)
@@ -184,7 +189,7 @@ public final class Graph {
     @inline(__always)
     private func placeInput(_ input: Tensor, node i: Int) {
         let plan = plans[i]
-        for (k, source) in nodes[i].inputs.enumerated() where source == .modelInput && plan.forwardInputs[k] !== input {
+        for (k, source) in plan.inputs.enumerated() where source == .modelInput && plan.forwardInputs[k] !== input {
             plan.forwardInputs[k] = input
         }
     }

@@ -50,6 +50,11 @@ final class NodePlan {
     var folded: (layer: AffineFoldedLayer, affine: ChannelAffineAtInference, scale: Tensor, shift: Tensor)?
     /// The node whose output a folded residual add sums in: passed as the layer's second input.
     var residual: Int?
+    /// Inference plans: a copy of the layer run in its place that reads the token ids of the
+    /// embedding before it (`TokenTableReadingLayer`).
+    var tokenReader: Layer?
+    /// What the layer reads: the node's inputs, or the embedding's for a `tokenReader`.
+    var inputs: [Graph.NodeInput] = []
 }
 
 extension Graph {
@@ -61,6 +66,7 @@ extension Graph {
         for node in nodes { for case .node(let j) in node.inputs { plans[j].readers += 1 } }
         for (i, node) in nodes.enumerated() {
             let plan = plans[i]
+            plan.inputs = node.inputs
             let ownParameters = node.layer.parameters.contains { $0.isTrainable }
             plan.needsGradient = !inference && (ownParameters || node.inputs.contains { source in
                 if case .node(let j) = source { return plans[j].needsGradient }
@@ -74,7 +80,10 @@ extension Graph {
         }
         if fusesLayers {
             // Folding first: a batchnorm folded into its conv need not absorb its relu.
-            if inference { foldAffineFollowers(plans) }
+            if inference {
+                foldAffineFollowers(plans)
+                readTokensThroughTables(plans)
+            }
             fuseFollowers(plans)
         }
         wireSequenceMasks(plans)
@@ -131,6 +140,19 @@ extension Graph {
         }
     }
 
+    /// Inference: a layer that reads an embedding of the model input alone, and can map the
+    /// embedding's table through its input weights, runs as a copy that reads the ids. The
+    /// embedding still runs, for its mask.
+    private func readTokensThroughTables(_ plans: [NodePlan]) {
+        for i in nodes.indices.dropLast() where nodes[i].inputs == [.modelInput] && isOnlyReader(i + 1, of: i, plans) {
+            guard plans[i].fusion == .none, plans[i + 1].fusion == .none, plans[i + 1].view == .none,
+                  let embedding = nodes[i].layer as? TokenTableLayer,
+                  let reader = (nodes[i + 1].layer as? TokenTableReadingLayer)?.tokenReadingCopy(of: embedding) else { continue }
+            plans[i + 1].tokenReader = reader
+            plans[i + 1].inputs = nodes[i].inputs
+        }
+    }
+
     /// The other input node of an add of two that reads `node` (its only reader) next, if any.
     private func residualAdd(after node: Int, _ plans: [NodePlan]) -> Int? {
         let next = node + 1
@@ -166,6 +188,7 @@ extension Graph {
             var inputMask: Tensor?
             if case .node(let j)? = node.inputs.first { inputMask = plans[j].outputMask }
             (node.layer as? SequenceMaskConsumer)?.useMask(inputMask)
+            (plans[i].tokenReader as? SequenceMaskConsumer)?.useMask(inputMask)
             if let producer = node.layer as? SequenceMaskProducer {
                 plans[i].outputMask = producer.outputMask
             } else if node.layer is SequenceMaskPassing {
@@ -177,7 +200,7 @@ extension Graph {
     private func wireLayerArguments(_ plans: [NodePlan]) {
         let placeholder = Tensor(shape: [0])
         for (i, node) in nodes.enumerated() {
-            plans[i].forwardInputs = node.inputs.map { source in
+            plans[i].forwardInputs = plans[i].inputs.map { source in
                 if case .node(let j) = source { return plans[j].activation }
                 return placeholder
             } + (plans[i].residual.map { [plans[$0].activation] } ?? [])

@@ -152,3 +152,41 @@ extension InferencePlanTests {
         }
     }
 }
+
+extension InferencePlanTests {
+    /// A recurrent layer reading an embedding runs, at inference, as a copy that looks each
+    /// position's input part up by token id; with padding and invalid ids, bidirectional or not,
+    /// LSTM and GRU, its outputs are evaluation's up to rounding, also after the embedding alone
+    /// or W_ih alone changes.
+    @Test(arguments: [(false, 1), (true, 2)])
+    func recurrentLayersReadTheirEmbeddingsTokens(bidirectional: Bool, threads: Int) throws {
+        let graph = Graph(inputShape: [7])
+        let e = try graph.append(Embedding(name: "e", vocab: 11, dim: 5, maskZero: true), inputs: [.modelInput])
+        let lstm = try graph.append(RecurrentLayer.lstm(name: "lstm", units: 3, returnSequences: true, bidirectional: bidirectional),
+                                    inputs: [.node(e)])
+        let f = try graph.append(Embedding(name: "f", vocab: 13, dim: 4), inputs: [.modelInput])
+        let gru = try graph.append(RecurrentLayer.gru(name: "gru", units: 3, returnSequences: true, bidirectional: bidirectional), inputs: [.node(f)])
+        try graph.append(Add(name: "sum"), inputs: [.node(lstm), .node(gru)])
+        var random = SeededRandom(seed: 3)
+        graph.initializeParameters(random: &random)
+        // Ids 11 and 12 are outside e's table (a zero row); 0 at the end is padding.
+        let ids: [Float] = [3, 1, 4, 1, 5, 0, 0,  2, 7, 1, 8, 2, 8, 1,  10, 11, 12, 0, 6, 0, 0]
+        let input = Tensor(shape: [3, 7], values: ids)
+        let split = ThreadSplit(threads: threads)
+        func compare() -> [Float] {
+            let evaluation = graph.forward(input, context: LayerContext(split: split, training: false)).array
+            let inference = graph.forward(input, context: LayerContext(split: split, training: false, inferenceOnly: true)).array
+            #expect(graph.tokenReadingLayers == ["lstm", "gru"])
+            for (a, b) in zip(evaluation, inference) { #expect(abs(a - b) <= 1e-5 * max(1, abs(a))) }
+            return evaluation
+        }
+        var before = compare()
+        for name in ["e.weight", "lstm.weight_ih", "gru.bias_hh"] {
+            let p = try #require(graph.namedParameters.first { $0.name == name }).parameter
+            for i in 0..<p.value.count { p.value[i] += random.uniform(-0.3, 0.3) }
+            let after = compare()
+            #expect(after != before)
+            before = after
+        }
+    }
+}

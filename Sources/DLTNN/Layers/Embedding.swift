@@ -15,7 +15,7 @@ import DLTCore
 /// PyTorch's EmbeddingBag with mode 'mean'): forward then sums each sample's rows straight from
 /// the table into its (N, dim) mean, and backward adds the mean's gradient into each token's
 /// row, with the bits of the two layers apart and no (N, L, dim) buffer read or written.
-public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskProducer, AbsorbingLayer {
+public final class Embedding: InitializableLayer, TokenTableLayer, SequenceMaskProducer, AbsorbingLayer {
     public let name: String
     public var typeName: String { "embedding" }
     public let vocab: Int
@@ -25,6 +25,7 @@ public final class Embedding: InitializableLayer, TokenInputLayer, SequenceMaskP
     public private(set) var weight: Parameter!
 
     public var vocabularySize: Int { vocab }
+    public var tokenTable: Parameter { weight }
 
     /// Token 0 at the end of a sequence is padding: forward marks it in `outputMask` (its vector is
     /// still looked up, as Keras does). A 0 before the last non-zero id counts as a token, so a

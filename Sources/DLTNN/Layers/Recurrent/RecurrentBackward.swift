@@ -4,6 +4,7 @@ import DLTCore
 extension RecurrentLayer {
     public func backward(inputs: [Tensor], output: Tensor, outputGradient: Tensor,
                          inputGradients: [Tensor?], context: LayerContext) {
+        precondition(tokenProjection == nil, "a token-reading copy runs in inference passes only")
         let x = inputs[0], n = x.shape[0]
         context.split.forEachSlice(of: n) { _, samples in
             for (k, d) in directions.enumerated() {

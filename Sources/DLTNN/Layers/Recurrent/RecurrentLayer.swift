@@ -12,7 +12,10 @@ import DLTCore
 /// Masks (`embedding` with mask_zero): at a padded position the state is carried unchanged and
 /// the output is zero, so the last state is the state after the last real token and the backward
 /// direction starts there, as with PyTorch's packed sequences and ONNX's sequence_lens.
-public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
+///
+/// Reading an embedding, an inference pass can run a copy that takes token ids and looks each
+/// position's input part up in a `TokenProjectionTable` (`tokenReadingCopy(of:)`).
+public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer, TokenTableReadingLayer {
     public let name: String
     public var typeName: String { cell.typeName }
     public let units: Int
@@ -24,15 +27,32 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
     /// (N, L): 1 at real tokens, 0 at padding; nil without mask_zero.
     private var mask: Tensor?
     /// U zeros: the state and h before the first step.
-    private let zeros = Tensor(shape: [0])
+    private let zeros: Tensor
     /// N·L ones, for the bias gradients' column sums as a gemm.
-    private let ones = Tensor(shape: [0])
+    private let ones: Tensor
+    /// Set in a token-reading copy: its input is token ids, its input parts come from here.
+    let tokenProjection: TokenProjectionTable?
     var zerosPointer: UnsafeMutablePointer<Float> { zeros.pointer }
     var onesPointer: UnsafeMutablePointer<Float> { ones.pointer }
 
     init(name: String, cell: RecurrentCell, units: Int, returnSequences: Bool, bidirectional: Bool) {
         self.name = name; self.cell = cell; self.units = units
         self.returnSequences = returnSequences; self.bidirectional = bidirectional
+        zeros = Tensor(shape: [0]); ones = Tensor(shape: [0]); tokenProjection = nil
+    }
+
+    /// A copy of `source` (built) that shares its weights and buffers and reads token ids.
+    private init(reading table: TokenProjectionTable, as source: RecurrentLayer) {
+        name = source.name; cell = source.cell; units = source.units
+        returnSequences = source.returnSequences; bidirectional = source.bidirectional
+        directions = source.directions; shape = source.shape
+        zeros = source.zeros; ones = source.ones; tokenProjection = table
+    }
+
+    public func tokenReadingCopy(of embedding: TokenTableLayer) -> Layer? {
+        guard let table = TokenProjectionTable(embedding: embedding.tokenTable, directions: directions,
+                                               gateWidth: shape.gateWidth) else { return nil }
+        return RecurrentLayer(reading: table, as: self)
     }
 
     public static func lstm(name: String, units: Int, returnSequences: Bool = false, bidirectional: Bool = false) -> RecurrentLayer {
@@ -105,22 +125,31 @@ public final class RecurrentLayer: InitializableLayer, SequenceMaskConsumer {
                                        into: d.recurrentWeightTransposed.pointer)
             }
         }
+        tokenProjection?.refresh { self.inputPartBias(self.directions[$0]) }
         context.split.forEachSlice(of: n) { _, samples in
-            for d in directions {
-                projectInput(x, d, samples)
+            for (k, d) in directions.enumerated() {
+                projectInput(x, direction: k, samples)
                 for step in 0..<shape.length { forwardStep(step, d, samples, keepsHistory: !context.inferenceOnly) }
             }
             writeOutput(output, samples)
         }
     }
 
-    /// inputPart rows of `samples` = x·W_ihᵀ + b_ih (+ b_hh when the cell sums the parts).
-    private func projectInput(_ x: Tensor, _ d: RecurrentDirection, _ samples: Range<Int>) {
-        let l = shape.length, f = shape.features, gu = shape.gateWidth
+    /// b_ih, or b_ih + b_hh when the cell sums the parts.
+    private func inputPartBias(_ d: RecurrentDirection) -> UnsafePointer<Float> {
+        UnsafePointer(cell.sumsParts ? d.summedBias.pointer : d.biasIH.value.pointer)
+    }
+
+    /// inputPart rows of `samples` = x·W_ihᵀ + `inputPartBias`; looked up by token id in a
+    /// token-reading copy, whose x is the ids.
+    private func projectInput(_ x: Tensor, direction k: Int, _ samples: Range<Int>) {
+        let d = directions[k], l = shape.length, f = shape.features, gu = shape.gateWidth
         let rows = samples.count * l, out = d.inputPart.pointer + samples.lowerBound * l * gu
-        let bias = cell.sumsParts ? d.summedBias.pointer : d.biasIH.value.pointer
+        if let tokenProjection {
+            return tokenProjection.lookUp(direction: k, ids: x.pointer + samples.lowerBound * l, rows: rows, into: out)
+        }
         Gemm.multiply(transposeB: true, m: rows, n: gu, k: f, a: x.pointer + samples.lowerBound * l * f, lda: f,
-                      b: d.weightIH.value.pointer, ldb: f, rowBias: bias, c: out, ldc: gu)
+                      b: d.weightIH.value.pointer, ldb: f, rowBias: inputPartBias(d), c: out, ldc: gu)
     }
 
     /// One step of one direction for `samples`: the recurrent sgemm, then each sample's cell (or
