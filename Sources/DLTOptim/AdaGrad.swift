@@ -27,25 +27,24 @@ public final class AdaGrad: Optimizer {
         entries = ParameterSlots.make(parameters, slotCount: 1, initialValue: initialAccumulator)
     }
 
-    public func step() {
+    public func step(split: ThreadSplit?) {
         stepCount += 1
         let lr = learningRate, eps = epsilon, wd = weightDecay
-        for entry in entries where entry.isStepped {
+        ParameterSlots.forEachStepped(entries, split: split) { entry, range in
             let theta = entry.parameter.value.pointer
             let grad = entry.parameter.gradient.pointer
             let sum = entry.slots[0].pointer
-            let count = entry.parameter.value.count
             // 16 lanes at a time (the vector square root comes from CVectorMath), then the tail.
             let vlr = SIMD16<Float>(repeating: lr), veps = SIMD16<Float>(repeating: eps), vwd = SIMD16<Float>(repeating: wd)
-            let vectorEnd = count - count % 16
-            for i in stride(from: 0, to: vectorEnd, by: 16) {
+            let vectorEnd = range.upperBound - range.count % 16
+            for i in stride(from: range.lowerBound, to: vectorEnd, by: 16) {
                 let th = load(theta, i)
                 let g = load(grad, i) + vwd * th
                 let s = load(sum, i) + g * g
                 store(s, sum, i)
                 store(th - vlr * g / (dlt_sqrt16(s) + veps), theta, i)
             }
-            for i in vectorEnd..<count {
+            for i in vectorEnd..<range.upperBound {
                 let g = grad[i] + wd * theta[i]
                 let s = sum[i] + g * g
                 sum[i] = s

@@ -38,7 +38,7 @@ public class Adam: Optimizer {
         entries = ParameterSlots.make(parameters, slotCount: 2)
     }
 
-    public func step() {
+    public func step(split: ThreadSplit?) {
         stepCount += 1
         // Bias corrections in Double: β2^t for t in the thousands loses digits in Float.
         let t = Double(stepCount)
@@ -49,20 +49,19 @@ public class Adam: Optimizer {
         let b1 = beta1, b2 = beta2, eps = epsilon
         let l2: Float = decouplesWeightDecay ? 0 : weightDecay
         let decay: Float = decouplesWeightDecay ? 1 - learningRate * weightDecay : 1
-        for entry in entries where entry.isStepped {
+        ParameterSlots.forEachStepped(entries, split: split) { entry, range in
             let theta = entry.parameter.value.pointer
             let grad = entry.parameter.gradient.pointer
             let m = entry.slots[0].pointer, v = entry.slots[1].pointer
-            let count = entry.parameter.value.count
             // The same formula on 16 lanes at a time (the scalar loop is not vectorised: the
             // compiler cannot rule out aliasing between the four buffers), then the tail.
-            var i = 0
+            var i = range.lowerBound
             let vb1 = SIMD16<Float>(repeating: b1), vb2 = SIMD16<Float>(repeating: b2)
             let v1b1 = SIMD16<Float>(repeating: 1 - b1), v1b2 = SIMD16<Float>(repeating: 1 - b2)
             let vl2 = SIMD16<Float>(repeating: l2), vdecay = SIMD16<Float>(repeating: decay)
             let vstep = SIMD16<Float>(repeating: stepSize), vinv = SIMD16<Float>(repeating: invCorrection2Root)
             let veps = SIMD16<Float>(repeating: eps)
-            while i + 16 <= count {
+            while i + 16 <= range.upperBound {
                 let th = load(theta, i)
                 let g = load(grad, i) + vl2 * th
                 let mi = vb1 * load(m, i) + v1b1 * g
@@ -72,7 +71,7 @@ public class Adam: Optimizer {
                 store(th * vdecay - vstep * mi / (dlt_sqrt16(vi) * vinv + veps), theta, i)
                 i += 16
             }
-            for i in i..<count {
+            for i in i..<range.upperBound {
                 let g = grad[i] + l2 * theta[i]
                 let mi = b1 * m[i] + (1 - b1) * g
                 let vi = b2 * v[i] + (1 - b2) * g * g

@@ -28,29 +28,28 @@ public final class RMSProp: Optimizer {
         entries = ParameterSlots.make(parameters, slotCount: momentum != 0 ? 2 : 1)
     }
 
-    public func step() {
+    public func step(split: ThreadSplit?) {
         stepCount += 1
         let lr = learningRate, rho = rho, eps = epsilon, mu = momentum, wd = weightDecay
-        for entry in entries where entry.isStepped {
+        ParameterSlots.forEachStepped(entries, split: split) { entry, range in
             let theta = entry.parameter.value.pointer
             let grad = entry.parameter.gradient.pointer
             let square = entry.slots[0].pointer
-            let count = entry.parameter.value.count
             // The same formulas on 16 lanes at a time (see Adam: the vector square root comes from
             // CVectorMath), then the tail one by one.
             let vrho = SIMD16<Float>(repeating: rho), v1rho = SIMD16<Float>(repeating: 1 - rho)
             let vlr = SIMD16<Float>(repeating: lr), veps = SIMD16<Float>(repeating: eps)
             let vwd = SIMD16<Float>(repeating: wd), vmu = SIMD16<Float>(repeating: mu)
-            let vectorEnd = count - count % 16
+            let vectorEnd = range.upperBound - range.count % 16
             if mu == 0 {
-                for i in stride(from: 0, to: vectorEnd, by: 16) {
+                for i in stride(from: range.lowerBound, to: vectorEnd, by: 16) {
                     let th = load(theta, i)
                     let g = load(grad, i) + vwd * th
                     let s = vrho * load(square, i) + v1rho * g * g
                     store(s, square, i)
                     store(th - vlr * g / (dlt_sqrt16(s) + veps), theta, i)
                 }
-                for i in vectorEnd..<count {
+                for i in vectorEnd..<range.upperBound {
                     let g = grad[i] + wd * theta[i]
                     let s = rho * square[i] + (1 - rho) * g * g
                     square[i] = s
@@ -58,7 +57,7 @@ public final class RMSProp: Optimizer {
                 }
             } else {
                 let buffer = entry.slots[1].pointer
-                for i in stride(from: 0, to: vectorEnd, by: 16) {
+                for i in stride(from: range.lowerBound, to: vectorEnd, by: 16) {
                     let th = load(theta, i)
                     let g = load(grad, i) + vwd * th
                     let s = vrho * load(square, i) + v1rho * g * g
@@ -67,7 +66,7 @@ public final class RMSProp: Optimizer {
                     store(b, buffer, i)
                     store(th - vlr * b, theta, i)
                 }
-                for i in vectorEnd..<count {
+                for i in vectorEnd..<range.upperBound {
                     let g = grad[i] + wd * theta[i]
                     let s = rho * square[i] + (1 - rho) * g * g
                     square[i] = s

@@ -26,27 +26,26 @@ public final class SGD: Optimizer {
         entries = ParameterSlots.make(parameters, slotCount: momentum != 0 ? 1 : 0)
     }
 
-    public func step() {
+    public func step(split: ThreadSplit?) {
         stepCount += 1
         let lr = learningRate, mu = momentum, wd = weightDecay
-        for entry in entries where entry.isStepped {
+        ParameterSlots.forEachStepped(entries, split: split) { entry, range in
             let theta = entry.parameter.value.pointer
             let grad = entry.parameter.gradient.pointer
-            let count = entry.parameter.value.count
             if mu == 0 {
-                for i in 0..<count { theta[i] -= lr * (grad[i] + wd * theta[i]) }
-                continue
+                for i in range { theta[i] -= lr * (grad[i] + wd * theta[i]) }
+                return
             }
             let buffer = entry.slots[0].pointer
             if nesterov {
-                for i in 0..<count {
+                for i in range {
                     let g = grad[i] + wd * theta[i]
                     let b = mu * buffer[i] + g
                     buffer[i] = b
                     theta[i] -= lr * (g + mu * b)
                 }
             } else {
-                for i in 0..<count {
+                for i in range {
                     let b = mu * buffer[i] + grad[i] + wd * theta[i]
                     buffer[i] = b
                     theta[i] -= lr * b

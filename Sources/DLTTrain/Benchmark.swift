@@ -48,7 +48,7 @@ public struct Benchmark {
         func trainStep() throws {
             graph.zeroGradients()
             _ = try runner.step(target: target, context: training, backward: true)
-            optimizer.step()
+            optimizer.step(split: setup.split)
         }
         func timed(_ body: () throws -> Void) rethrows -> (steps: Int, seconds: Double) {
             let warmStart = LayerTimer.now()

@@ -236,7 +236,7 @@ public final class Trainer {
         let outcome = try computeGradients(batch, globalCount: globalCount)
         let norm = gradientNormSquared(clip: config.optimizer.clipNorm)
         if outcome.loss.isFinite && norm.isFinite {
-            optimizer.step()
+            optimizer.step(split: setup.split)
             pruner?.applyMasks()
             state.step += 1; state.batchInEpoch += 1
             return outcome
