@@ -20,7 +20,9 @@ final class TokenProjectionTable {
     private let gateWidth: Int
     /// Per direction, (vocab + 1, G·U).
     private let tables: [Tensor]
-    /// The embedding, then each direction's W_ih, b_ih and b_hh, as the tables were made from them.
+    /// The embedding, then each direction's W_ih, b_ih and b_hh: what the tables are made from.
+    private let sources: [Tensor]
+    /// The sources' values when the tables were last made, one after another.
     private let madeFrom: Tensor
     private var isMade = false
 
@@ -29,12 +31,9 @@ final class TokenProjectionTable {
         guard (vocab + 1) * gateWidth * directions.count <= Self.maximumFloats else { return nil }
         self.embedding = embedding; self.vocab = vocab; self.directions = directions; self.gateWidth = gateWidth
         tables = directions.map { _ in Tensor(shape: [vocab + 1, gateWidth]) }
-        let floats = embedding.value.count + directions.reduce(0) { $0 + $1.weightIH.value.count + 2 * gateWidth }
-        madeFrom = Tensor(shape: [floats])
-    }
-
-    private var sources: [Tensor] {
-        [embedding.value] + directions.flatMap { [$0.weightIH.value, $0.biasIH.value, $0.biasHH.value] }
+        let sources = [embedding.value] + directions.flatMap { [$0.weightIH.value, $0.biasIH.value, $0.biasHH.value] }
+        self.sources = sources
+        madeFrom = Tensor(shape: [sources.reduce(0) { $0 + $1.count }])
     }
 
     /// Makes the tables again if any weight changed since they were made; `bias(k)` is
